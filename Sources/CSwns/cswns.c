@@ -1,0 +1,119 @@
+#define _GNU_SOURCE
+#include "cswns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+
+_Static_assert(SWNS_CLONE_NEWTIME == CLONE_NEWTIME, "CLONE_NEWTIME");
+_Static_assert(SWNS_CLONE_NEWNS == CLONE_NEWNS, "CLONE_NEWNS");
+_Static_assert(SWNS_CLONE_NEWCGROUP == CLONE_NEWCGROUP, "CLONE_NEWCGROUP");
+_Static_assert(SWNS_CLONE_NEWUTS == CLONE_NEWUTS, "CLONE_NEWUTS");
+_Static_assert(SWNS_CLONE_NEWIPC == CLONE_NEWIPC, "CLONE_NEWIPC");
+_Static_assert(SWNS_CLONE_NEWUSER == CLONE_NEWUSER, "CLONE_NEWUSER");
+_Static_assert(SWNS_CLONE_NEWPID == CLONE_NEWPID, "CLONE_NEWPID");
+_Static_assert(SWNS_CLONE_NEWNET == CLONE_NEWNET, "CLONE_NEWNET");
+_Static_assert(SWNS_MS_NOSUID == MS_NOSUID, "MS_NOSUID");
+_Static_assert(SWNS_MS_NODEV == MS_NODEV, "MS_NODEV");
+_Static_assert(SWNS_MS_NOEXEC == MS_NOEXEC, "MS_NOEXEC");
+_Static_assert(SWNS_MS_BIND == MS_BIND, "MS_BIND");
+_Static_assert(SWNS_MS_REC == MS_REC, "MS_REC");
+_Static_assert(SWNS_MS_PRIVATE == MS_PRIVATE, "MS_PRIVATE");
+_Static_assert(SWNS_MS_SLAVE == MS_SLAVE, "MS_SLAVE");
+_Static_assert(SWNS_MS_SHARED == MS_SHARED, "MS_SHARED");
+_Static_assert(SWNS_MNT_DETACH == MNT_DETACH, "MNT_DETACH");
+_Static_assert(SWNS_NS_GET_USERNS == NS_GET_USERNS, "NS_GET_USERNS");
+_Static_assert(SWNS_NS_GET_PARENT == NS_GET_PARENT, "NS_GET_PARENT");
+_Static_assert(SWNS_NS_GET_NSTYPE == NS_GET_NSTYPE, "NS_GET_NSTYPE");
+_Static_assert(SWNS_NS_GET_OWNER_UID == NS_GET_OWNER_UID, "NS_GET_OWNER_UID");
+
+int swns_unshare(int flags) { return unshare(flags); }
+int swns_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int swns_default_signal(int signo) { return signal(signo, SIG_DFL) == SIG_ERR ? -1 : 0; }
+int swns_setns(int fd, int nstype) { return setns(fd, nstype); }
+int swns_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+int swns_set_pdeathsig(int signo) { return prctl(PR_SET_PDEATHSIG, signo, 0, 0, 0); }
+int swns_cap_ambient_raise(unsigned long cap) { return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0); }
+int swns_sethostname(const char *name, size_t len) { return sethostname(name, len); }
+int swns_setdomainname(const char *name, size_t len) { return setdomainname(name, len); }
+int swns_execvpe(const char *file, char *const argv[], char *const envp[]) { return execvpe(file, argv, envp); }
+int swns_sigrtmin(void) { return SIGRTMIN; }
+int swns_sigrtmax(void) { return SIGRTMAX; }
+char *const *swns_environ(void) { return environ; }
+
+// A signal handler can only reach globals; this one is written once, before the
+// handlers are installed, and read only by them.
+static volatile sig_atomic_t forward_target;
+
+static void forward_signal(int signo) {
+    int saved = errno;
+    if (forward_target > 0)
+        kill((pid_t)forward_target, signo);
+    errno = saved;
+}
+
+int swns_forward_signals(pid_t child) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = forward_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    forward_target = child;
+    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+void swns_getopt_reset(void) {
+    // optind = 0 makes glibc reinitialise its internal state, including the
+    // position inside a group of short options.
+    optind = 0;
+    opterr = 1;
+}
+
+int swns_getopt_long(int argc, char *const argv[], const char *shortopts,
+                     const struct swns_long_option *longopts, size_t count,
+                     char **diagnostic) {
+    struct option *table = calloc(count + 1, sizeof(*table));
+    if (!table)
+        return -2;
+    for (size_t i = 0; i < count; i++) {
+        table[i].name = longopts[i].name;
+        table[i].has_arg = longopts[i].has_arg;
+        table[i].flag = NULL;
+        table[i].val = longopts[i].val;
+    }
+
+    // getopt prints its diagnostics to stderr; catch them so that the caller decides
+    // where they go (the tools print them unchanged, unit tests compare them).
+    char *text = NULL;
+    size_t length = 0;
+    FILE *capture = open_memstream(&text, &length);
+    FILE *saved = stderr;
+    if (capture)
+        stderr = capture;
+    int c = getopt_long(argc, argv, shortopts, table, NULL);
+    if (capture) {
+        stderr = saved;
+        fclose(capture);
+        if (length > 0)
+            *diagnostic = text;
+        else
+            free(text);
+    }
+    free(table);
+    return c;
+}
+
+const char *swns_optarg(void) { return optarg; }
+int swns_optind(void) { return optind; }

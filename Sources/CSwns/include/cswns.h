@@ -1,0 +1,74 @@
+// The few things that Glibc's Swift module hides behind _GNU_SOURCE or does not
+// import at all. Everything here has a swns_ / SWNS_ prefix; the .c file checks
+// every constant against the real macro.
+#ifndef CSWNS_H
+#define CSWNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+// CLONE_NEW* namespace bits (linux/sched.h).
+#define SWNS_CLONE_NEWTIME   0x00000080
+#define SWNS_CLONE_NEWNS     0x00020000
+#define SWNS_CLONE_NEWCGROUP 0x02000000
+#define SWNS_CLONE_NEWUTS    0x04000000
+#define SWNS_CLONE_NEWIPC    0x08000000
+#define SWNS_CLONE_NEWUSER   0x10000000
+#define SWNS_CLONE_NEWPID    0x20000000
+#define SWNS_CLONE_NEWNET    0x40000000
+
+// Mount flags (sys/mount.h), re-exported because Glibc's module imports them as enum cases.
+#define SWNS_MS_NOSUID  0x2UL
+#define SWNS_MS_NODEV   0x4UL
+#define SWNS_MS_NOEXEC  0x8UL
+#define SWNS_MS_BIND    0x1000UL
+#define SWNS_MS_REC     0x4000UL
+#define SWNS_MS_PRIVATE 0x40000UL
+#define SWNS_MS_SLAVE   0x80000UL
+#define SWNS_MS_SHARED  0x100000UL
+#define SWNS_MNT_DETACH 0x2
+
+// ioctl requests on namespace files (linux/nsfs.h).
+#define SWNS_NS_GET_USERNS    0xb701UL
+#define SWNS_NS_GET_PARENT    0xb702UL
+#define SWNS_NS_GET_NSTYPE    0xb703UL
+#define SWNS_NS_GET_OWNER_UID 0xb704UL
+
+int swns_unshare(int flags);
+int swns_pipe_cloexec(int fds[2]);
+// signal(signo, SIG_DFL); -1 on failure.
+int swns_default_signal(int signo);
+int swns_setns(int fd, int nstype);
+int swns_pidfd_open(pid_t pid, unsigned int flags);
+int swns_set_pdeathsig(int signo);
+int swns_cap_ambient_raise(unsigned long cap);
+int swns_sethostname(const char *name, size_t len);
+int swns_setdomainname(const char *name, size_t len);
+int swns_execvpe(const char *file, char *const argv[], char *const envp[]);
+int swns_sigrtmin(void);
+int swns_sigrtmax(void);
+char *const *swns_environ(void);
+
+// After this call SIGINT and SIGTERM received by the calling process are sent on to `child`.
+int swns_forward_signals(pid_t child);
+
+// getopt_long with its globals behind functions, because Swift 6 rejects mutable C globals.
+struct swns_long_option {
+    const char *name;
+    int has_arg;  // 0 none, 1 required, 2 optional, as in getopt.h
+    int val;
+};
+
+// Resets getopt's state so that a new argument vector can be parsed in the same process.
+void swns_getopt_reset(void);
+
+// One step of getopt_long. getopt's own diagnostic, if it printed one, is returned in
+// *diagnostic (malloc'd, to be freed by the caller) instead of going to stderr.
+int swns_getopt_long(int argc, char *const argv[], const char *shortopts,
+                     const struct swns_long_option *longopts, size_t count,
+                     char **diagnostic);
+const char *swns_optarg(void);
+int swns_optind(void);
+
+#endif

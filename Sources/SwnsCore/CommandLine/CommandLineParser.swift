@@ -1,0 +1,101 @@
+import CSwns
+import Glibc
+
+/// An option as getopt_long returned it.
+public struct ParsedOption<Tag: Sendable & Hashable>: Sendable {
+    public let tag: Tag
+    public let value: String?
+}
+
+public struct ParsedCommandLine<Tag: Sendable & Hashable>: Sendable {
+    /// In command-line order, repeated options repeated.
+    public var options: [ParsedOption<Tag>]
+    /// The words after the options: the program and its arguments.
+    public var operands: [String]
+    /// getopt's complaint about the option after the last one in `options`. Tools handle the
+    /// options before it first, as util-linux's getopt loops do: `-h --bogus` prints the help.
+    public var error: UsageError?
+}
+
+/// getopt's complaint, in getopt's own words (`swunshare: unrecognized option '--bogus'`).
+public struct UsageError: Error, Equatable {
+    public let getoptMessage: String
+}
+
+/// glibc getopt_long behind a Swift API. It can be run again in the same process (unit tests
+/// parse many command lines), and getopt's diagnostics come back as values.
+public struct CommandLineParser<Tag: Sendable & Hashable>: Sendable {
+    public let options: [OptionSpec<Tag>]
+    /// With `+`, parsing stops at the first word that is not an option.
+    public let stopAtFirstOperand: Bool
+    private let shortString: String
+    private let tagsByValue: [Int32: Tag]
+
+    /// `getoptOrder` lists the long options in the order getopt should know them (it names
+    /// the candidates of an ambiguous abbreviation in that order); by default, the table's.
+    public init(options: [OptionSpec<Tag>], getoptOrder: [String]? = nil, stopAtFirstOperand: Bool = true) {
+        self.options = getoptOrder.map { order in
+            options.sorted { (order.firstIndex(of: $0.long) ?? order.count) < (order.firstIndex(of: $1.long) ?? order.count) }
+        } ?? options
+        self.stopAtFirstOperand = stopAtFirstOperand
+        var short = stopAtFirstOperand ? "+" : ""
+        var tags: [Int32: Tag] = [:]
+        for (index, option) in self.options.enumerated() {
+            tags[Self.value(of: option, at: index)] = option.tag
+            guard let letter = option.short else { continue }
+            short.append(letter)
+            switch option.shortArgument {
+            case .none: break
+            case .required: short += ":"
+            case .optional: short += "::"
+            }
+        }
+        shortString = short
+        tagsByValue = tags
+    }
+
+    /// getopt's value for an option: its letter, or a number past every letter.
+    private static func value(of option: OptionSpec<Tag>, at index: Int) -> Int32 {
+        if let letter = option.short, let ascii = letter.asciiValue { return Int32(ascii) }
+        return 256 + Int32(index)
+    }
+
+    /// Parses `arguments` (argv, with argv[0] as the program was invoked: getopt names it in
+    /// its messages).
+    public func parse(_ arguments: [String]) -> ParsedCommandLine<Tag> {
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let names: [UnsafeMutablePointer<CChar>?] = options.map { strdup($0.long) }
+        defer { for pointer in names { free(pointer) } }
+        let table: [swns_long_option] = options.enumerated().map { index, option in
+            swns_long_option(name: names[index], has_arg: option.argument.rawValue,
+                             val: Self.value(of: option, at: index))
+        }
+
+        swns_getopt_reset()
+        var parsed: [ParsedOption<Tag>] = []
+        var error: UsageError?
+        let argc = Int32(arguments.count)
+        while true {
+            var diagnostic: UnsafeMutablePointer<CChar>? = nil
+            let c = swns_getopt_long(argc, &argv, shortString, table, table.count, &diagnostic)
+            if let diagnostic {
+                let message = String(cString: diagnostic)
+                free(diagnostic)
+                error = UsageError(getoptMessage: message)
+                break
+            }
+            if c == -1 { break }
+            guard let tag = tagsByValue[c] else {
+                error = UsageError(getoptMessage: "")
+                break
+            }
+            let value = swns_optarg().map { String(cString: $0) }
+            parsed.append(ParsedOption(tag: tag, value: value))
+        }
+        // Read the operands back from argv: without `+`, getopt may have permuted it.
+        let first = Int(swns_optind())
+        let operands = first < arguments.count ? argv[first..<arguments.count].map { String(cString: $0!) } : []
+        return ParsedCommandLine(options: parsed, operands: operands, error: error)
+    }
+}

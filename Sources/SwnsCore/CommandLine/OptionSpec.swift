@@ -1,0 +1,75 @@
+/// Whether an option takes a value, in getopt_long's three ways.
+public enum ArgumentKind: Int32, Sendable {
+    case none = 0
+    case required = 1
+    /// Only ever attached: `--mount=FILE`, `-n/path` where the short form allows it.
+    case optional = 2
+}
+
+/// One row of a tool's option table: it drives getopt, --help, and the checks that man pages
+/// and completions list every option.
+public struct OptionSpec<Tag: Sendable & Hashable>: Sendable {
+    public let tag: Tag
+    public let long: String
+    public let short: Character?
+    public let argument: ArgumentKind
+    /// What the short form takes, where it differs from the long one: swunshare's `-m` takes
+    /// nothing while `--mount=FILE` does.
+    public let shortArgument: ArgumentKind
+    /// How --help shows the option and its value, e.g. `-m, --mount[=<file>]`.
+    public let synopsis: String
+    public let help: String
+    /// Options of one group are listed together; groups are separated by a blank line.
+    public let group: Int
+
+    public init(_ tag: Tag, long: String, short: Character? = nil, argument: ArgumentKind = .none,
+                shortArgument: ArgumentKind? = nil, value: String? = nil, help: String, group: Int = 0) {
+        self.tag = tag
+        self.long = long
+        self.short = short
+        self.argument = argument
+        self.shortArgument = shortArgument ?? argument
+        self.help = help
+        self.group = group
+        var synopsis = short.map { "-\($0), " } ?? ""
+        synopsis += "--\(long)"
+        if let value {
+            switch argument {
+            case .none: break
+            case .required: synopsis += value.hasPrefix("=") ? value : " \(value)"
+            case .optional: synopsis += "[=\(value)]"
+            }
+        }
+        self.synopsis = synopsis
+    }
+}
+
+/// util-linux's --help layout: option synopsis in a 27-column field, text after it.
+public struct HelpText {
+    public static func render<Tag>(usage: [String], summary: String, options: [OptionSpec<Tag>],
+                                   manPage: String) -> String {
+        var text = "\nUsage:\n"
+        for line in usage { text += " \(line)\n" }
+        text += "\n\(summary)\n\nOptions:\n"
+        var group = options.first?.group
+        for option in options {
+            if option.group != group {
+                text += "\n"
+                group = option.group
+            }
+            let lead = " \(option.synopsis)"
+            let column = 27
+            let indent = String(repeating: " ", count: column)
+            var lines = option.help.split(separator: "\n", omittingEmptySubsequences: false)[...]
+            // A synopsis too wide for its column gets a line of its own, as in util-linux.
+            if lead.count < column - 1 {
+                text += lead + String(repeating: " ", count: column - lead.count) + lines.removeFirst() + "\n"
+            } else {
+                text += lead + "\n"
+            }
+            for line in lines { text += indent + line + "\n" }
+        }
+        text += "\nFor more details see \(manPage).\n"
+        return text
+    }
+}

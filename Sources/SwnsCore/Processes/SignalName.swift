@@ -1,0 +1,50 @@
+import CSwns
+import Glibc
+
+/// Signal names as util-linux's tools accept them: `KILL`, `SIGKILL`, `sigterm`, `RTMIN+2`.
+public enum SignalName {
+    /// The standard signals of Linux on this architecture, with their usual aliases.
+    public static let table: [(name: String, number: Int32)] = [
+        ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT), ("ILL", SIGILL), ("TRAP", SIGTRAP),
+        ("ABRT", SIGABRT), ("IOT", SIGIOT), ("BUS", SIGBUS), ("FPE", SIGFPE), ("KILL", SIGKILL),
+        ("USR1", SIGUSR1), ("SEGV", SIGSEGV), ("USR2", SIGUSR2), ("PIPE", SIGPIPE), ("ALRM", SIGALRM),
+        ("TERM", SIGTERM), ("STKFLT", SIGSTKFLT), ("CHLD", SIGCHLD), ("CLD", SIGCHLD), ("CONT", SIGCONT),
+        ("STOP", SIGSTOP), ("TSTP", SIGTSTP), ("TTIN", SIGTTIN), ("TTOU", SIGTTOU), ("URG", SIGURG),
+        ("XCPU", SIGXCPU), ("XFSZ", SIGXFSZ), ("VTALRM", SIGVTALRM), ("PROF", SIGPROF),
+        ("WINCH", SIGWINCH), ("IO", SIGIO), ("POLL", SIGPOLL), ("PWR", SIGPWR), ("SYS", SIGSYS),
+    ]
+
+    /// The signal number for `text`, or nil. Like util-linux, names only: `9` is not a signal name.
+    public static func number(_ text: String) -> Int32? {
+        var name = text.uppercased()
+        if name.hasPrefix("SIG") { name.removeFirst(3) }
+        if name.hasPrefix("RT") { return realtime(String(name.dropFirst(2))) }
+        return table.first { $0.name == name }?.number
+    }
+
+    /// `MIN`, `MAX`, `MIN+n`, `MAX-n` or `n` (meaning MIN+n), within the realtime range.
+    static func realtime(_ text: String) -> Int32? {
+        let low = swns_sigrtmin(), high = swns_sigrtmax()
+        let signal: Int32?
+        if text == "MIN" {
+            signal = low
+        } else if text == "MAX" {
+            signal = high
+        } else if text.hasPrefix("MIN+"), let n = decimal(text.dropFirst(4)) {
+            signal = low + n
+        } else if text.hasPrefix("MAX-"), let n = decimal(text.dropFirst(4)) {
+            signal = high - n
+        } else if let n = decimal(Substring(text)) {
+            signal = low + n
+        } else {
+            signal = nil
+        }
+        guard let signal, signal >= low, signal <= high else { return nil }
+        return signal
+    }
+
+    private static func decimal(_ text: Substring) -> Int32? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int32(text)
+    }
+}

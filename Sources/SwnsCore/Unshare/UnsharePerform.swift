@@ -1,0 +1,227 @@
+import CSwns
+import Glibc
+
+extension UnsharePlan {
+    /// Carries out the plan in util-linux's order. Returns the exit status for the caller when
+    /// swunshare waits for a forked child; otherwise it ends in exec, or throws.
+    public func perform(diagnostics: Diagnostics) throws(SwnsError) -> Int32 {
+        let mask = command.namespaces
+        let parent = getpid()
+
+        // Helpers are forked before unsharing so that they keep the original namespaces: a new
+        // mount or user namespace would take away the right to bind onto the caller's files, and
+        // only a process outside a user namespace can write its maps.
+        var binder: HelperProcess?
+        if !command.persist.isEmpty, !mask.isDisjoint(with: [.mount, .user]) {
+            let targets = command.persist
+            binder = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
+                try NamespacePersistence.bind(pid: parent, targets: targets)
+            }
+        }
+        var mapper: HelperProcess?
+        if helperUserMap != nil || helperGroupMap != nil {
+            let userMap = helperUserMap, groupMap = helperGroupMap, privileged = privileged
+            mapper = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
+                if let userMap { try IDMapWriter.write(userMap, .user, pid: parent, privileged: privileged) }
+                if let groupMap { try IDMapWriter.write(groupMap, .group, pid: parent, privileged: privileged) }
+            }
+        }
+
+        // The user namespace is owned by the credentials that create it.
+        if let owner = command.owner {
+            try Kernel.dropSupplementaryGroups()
+            try Kernel.setgid(owner.gid)
+            try Kernel.setuid(owner.uid)
+        }
+
+        do {
+            try Kernel.unshare(mask)
+        } catch {
+            throw error.withHint(UnshareHints.afterUnshareFailure(error, mask: mask, euid: euid))
+        }
+        try mapper?.release()
+
+        // Offsets can only be written before any process is in the time namespace.
+        if let offset = command.boottimeOffset { try TimeNamespace.setOffset(offset, clock: CLOCK_BOOTTIME) }
+        if let offset = command.monotonicOffset { try TimeNamespace.setOffset(offset, clock: CLOCK_MONOTONIC) }
+        if let name = command.hostname { try Kernel.sethostname(name) }
+        if let name = command.domainname { try Kernel.setdomainname(name) }
+
+        var child: pid_t = 0
+        var gate: StartGate?
+        if command.fork {
+            // The parent leaves SIGINT and SIGTERM to the child (or forwards them): they are
+            // blocked before the fork so that none is lost in between.
+            let oldMask = try Kernel.blockSignals([SIGINT, SIGTERM])
+            let parentHandle = command.killChildSignal == nil ? -1 : try Kernel.pidfdOpen(getpid())
+            if !command.persist.isEmpty { gate = try StartGate() }
+            do {
+                child = try Kernel.fork()
+            } catch {
+                throw error.withHint(UnshareHints.afterForkFailure(error, mask: mask))
+            }
+            if child == 0 {
+                try Kernel.restoreSignalMask(oldMask)
+                gate?.wait()
+                if let signal = command.killChildSignal {
+                    try Kernel.setParentDeathSignal(signal)
+                    // Reparented before prctl took effect: the parent is gone, and nobody
+                    // wants the orphan's status.
+                    if try Kernel.hasExited(pidfd: parentHandle) { exit(1) }
+                    Kernel.close(parentHandle)
+                }
+                try execute()
+            }
+            if parentHandle >= 0 { Kernel.close(parentHandle) }
+            gate?.closeReadEnd()
+            if command.forwardSignals {
+                if swns_forward_signals(child) != 0 { throw .system("sigaction failed") }
+                try Kernel.restoreSignalMask(oldMask)
+            }
+        }
+
+        if !command.persist.isEmpty {
+            if let binder {
+                try binder.release()
+            } else {
+                try NamespacePersistence.bind(pid: getpid(), targets: command.persist)
+            }
+            gate?.open()
+        }
+
+        guard child > 0 else { try execute() }
+        switch try Kernel.waitpid(child) {
+        case .exited(let status):
+            return status
+        case .signaled(let signal):
+            try Kernel.reraise(signal)
+        default:
+            break
+        }
+        throw .system("child exit failed")
+    }
+
+    /// The steps in the process that becomes the program.
+    func execute() throws(SwnsError) -> Never {
+        let mask = command.namespaces
+        if let range = ownUserMap { try Kernel.writeFile("/proc/self/uid_map", range.description) }
+        // Since Linux 3.19 an unprivileged process may write gid_map only after denying setgroups.
+        if let range = ownGroupMap {
+            try Self.writeSetgroups(.deny)
+            try Kernel.writeFile("/proc/self/gid_map", range.description)
+        }
+        if let mode = command.setgroups { try Self.writeSetgroups(mode) }
+        if mask.contains(.mount), let flags = command.propagation.mountFlags {
+            try Kernel.mount(source: "none", target: "/", type: nil, flags: flags,
+                             what: "cannot change root filesystem propagation")
+        }
+
+        // With the F flag the kernel opens the interpreter when it is registered, so it is
+        // registered from the caller's file system, before the chroot.
+        var interpreterLoaded = false
+        if let interpreter = command.interpreter, interpreter.fixBinary, command.root != nil,
+           let binfmt = command.binfmtMountpoint {
+            try Binfmt.mount(binfmt)
+            try Binfmt.register(interpreter, in: binfmt)
+            interpreterLoaded = true
+        }
+
+        if let root = command.root {
+            try Kernel.chroot(root)
+            try Kernel.chdir(command.workingDirectory ?? "/")
+        } else if let directory = command.workingDirectory {
+            try Kernel.chdir(directory)
+        }
+
+        if let proc = command.procMountpoint {
+            // With the default private propagation of / the proc mount is already private.
+            if command.root == nil, command.propagation != .private {
+                if Glibc.mount("none", proc, nil, SWNS_MS_PRIVATE | SWNS_MS_REC, nil) != 0, errno != EINVAL {
+                    throw .system("cannot change \(proc) filesystem propagation")
+                }
+            }
+            try Kernel.mount(source: "proc", target: proc, type: "proc",
+                             flags: SWNS_MS_NOSUID | SWNS_MS_NOEXEC | SWNS_MS_NODEV, what: "mount \(proc) failed")
+        }
+        if let binfmt = command.binfmtMountpoint {
+            try Binfmt.mount(binfmt)
+            if let interpreter = command.interpreter, !interpreterLoaded {
+                try Binfmt.register(interpreter, in: binfmt)
+            }
+        }
+
+        if let gid = command.gid {
+            try Kernel.dropSupplementaryGroups()
+            try Kernel.setgid(gid)
+        }
+        if let uid = command.uid { try Kernel.setuid(uid) }
+        if command.keepCaps, mask.contains(.user) { try Capabilities.carryPermittedIntoAmbient() }
+
+        throw Kernel.exec(program, argv0: programArgv0, environment: environment)
+    }
+
+    static func writeSetgroups(_ mode: UnshareCommand.SetgroupsMode) throws(SwnsError) {
+        let path = "/proc/self/setgroups"
+        let fd = Kernel.open(path, O_WRONLY)
+        if fd < 0 {
+            // Kernels before 3.19 have no such file, and nothing to control.
+            if errno == ENOENT { return }
+            throw .system("cannot open \(path)")
+        }
+        defer { Kernel.close(fd) }
+        if let error = Kernel.writeAll(fd, Array(mode.rawValue.utf8)) { throw .system("write failed \(path)", errno: error) }
+    }
+}
+
+/// Binding namespace files onto paths, so that the namespaces outlive their processes.
+public enum NamespacePersistence {
+    /// Binds /proc/PID/ns/TYPE onto each target; when one fails, the ones already bound are
+    /// unmounted again, so that a failure leaves nothing behind.
+    public static func bind(pid: pid_t, targets: [NamespaceKind: String]) throws(SwnsError) {
+        var bound: [String] = []
+        for kind in NamespaceKind.all {
+            guard let target = targets[kind] else { continue }
+            let source = "/proc/\(pid)/ns/\(kind.persistEntry)"
+            do {
+                try Kernel.mount(source: source, target: target, type: nil, flags: SWNS_MS_BIND,
+                                 what: "mount \(source) on \(target) failed")
+            } catch {
+                for path in bound.reversed() { _ = Kernel.unmount(path) }
+                throw error.withHint(UnshareHints.afterBindFailure(error, kind: kind, target: target))
+            }
+            bound.append(target)
+        }
+    }
+}
+
+/// CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets of a new time namespace.
+public enum TimeNamespace {
+    public static func setOffset(_ seconds: Int64, clock: Int32) throws(SwnsError) {
+        let path = "/proc/self/timens_offsets"
+        let fd = Kernel.open(path, O_WRONLY)
+        if fd < 0 { throw .system("failed to open \(path)") }
+        defer { Kernel.close(fd) }
+        if let error = Kernel.writeAll(fd, Array("\(clock) \(seconds) 0".utf8)) {
+            throw .system("failed to write to \(path)", errno: error)
+        }
+    }
+}
+
+/// binfmt_misc in a new user and mount namespace (Linux 6.7 and later give each user namespace
+/// its own).
+public enum Binfmt {
+    public static func mount(_ directory: String) throws(SwnsError) {
+        try Kernel.mount(source: "binfmt_misc", target: directory, type: "binfmt_misc",
+                         flags: SWNS_MS_NOSUID | SWNS_MS_NOEXEC | SWNS_MS_NODEV, what: "mount \(directory) failed")
+    }
+
+    public static func register(_ interpreter: BinfmtInterpreter, in directory: String) throws(SwnsError) {
+        let path = directory + "/register"
+        let fd = Kernel.open(path, O_WRONLY)
+        if fd < 0 { throw .system("cannot open \(path)") }
+        defer { Kernel.close(fd) }
+        if let error = Kernel.writeAll(fd, Array(interpreter.specification.utf8)) {
+            throw .system("cannot write interpreter", errno: error)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Glibc
+import SwnsCore
+
+let diagnostics = Diagnostics(program: "swunshare")
+do {
+    let command = try UnshareCommand.parse(CommandLine.arguments)
+    switch command.action {
+    case .help:
+        StandardStreams.out(UnshareOption.helpText)
+    case .version:
+        StandardStreams.out(Swns.versionLine(tool: "swunshare"))
+    case .run:
+        let plan = try UnsharePlan(command)
+        exit(try plan.perform(diagnostics: diagnostics))
+    }
+} catch {
+    diagnostics.fail(error)
+}
