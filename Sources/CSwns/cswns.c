@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -73,6 +74,10 @@ int swns_forward_signals(pid_t child) {
         return -1;
     return 0;
 }
+
+static pthread_mutex_t getopt_mutex = PTHREAD_MUTEX_INITIALIZER;
+void swns_getopt_lock(void) { pthread_mutex_lock(&getopt_mutex); }
+void swns_getopt_unlock(void) { pthread_mutex_unlock(&getopt_mutex); }
 
 void swns_getopt_reset(void) {
     // optind = 0 makes glibc reinitialise its internal state, including the

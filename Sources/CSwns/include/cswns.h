@@ -60,6 +60,10 @@ struct swns_long_option {
     int val;
 };
 
+// getopt's state is global: one parse at a time per process (unit tests parse in parallel).
+void swns_getopt_lock(void);
+void swns_getopt_unlock(void);
+
 // Resets getopt's state so that a new argument vector can be parsed in the same process.
 void swns_getopt_reset(void);
 

@@ -72,6 +72,8 @@ public struct CommandLineParser<Tag: Sendable & Hashable>: Sendable {
                              val: Self.value(of: option, at: index))
         }
 
+        swns_getopt_lock()
+        defer { swns_getopt_unlock() }
         swns_getopt_reset()
         var parsed: [ParsedOption<Tag>] = []
         var error: UsageError?

@@ -1,0 +1,28 @@
+import Glibc
+import Testing
+@testable import SwnsCore
+
+@Suite struct SignalNameTests {
+    @Test(arguments: [("KILL", SIGKILL), ("SIGKILL", SIGKILL), ("sigterm", SIGTERM), ("term", SIGTERM),
+                      ("HUP", SIGHUP), ("USR1", SIGUSR1), ("CHLD", SIGCHLD), ("CLD", SIGCHLD), ("IOT", SIGABRT)])
+    func names(_ text: String, _ number: Int32) {
+        #expect(SignalName.number(text) == number)
+    }
+
+    @Test func realtimeSignals() {
+        // glibc keeps the first two realtime signals for itself: SIGRTMIN is 34 and SIGRTMAX 64.
+        let low: Int32 = 34, high: Int32 = 64
+        #expect(SignalName.number("RTMIN") == low)
+        #expect(SignalName.number("SIGRTMIN+2") == low + 2)
+        #expect(SignalName.number("RTMAX-1") == high - 1)
+        #expect(SignalName.number("RTMAX") == high)
+        #expect(SignalName.number("RT3") == low + 3)
+        #expect(SignalName.number("RTMAX+1") == nil)
+        #expect(SignalName.number("RTMIN+99") == nil)
+    }
+
+    @Test(arguments: ["9", "", "SIG", "BOGUS", "KILLX", "RT", "RTMIN+", "-9"])
+    func unknown(_ text: String) {
+        #expect(SignalName.number(text) == nil)
+    }
+}

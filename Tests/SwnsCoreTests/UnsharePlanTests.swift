@@ -1,0 +1,89 @@
+import Glibc
+import Testing
+@testable import SwnsCore
+
+@Suite struct UnsharePlanTests {
+    /// Paths that exist on the made-up host.
+    static let existing: Set<String> = ["/tmp/ns", "/srv/root/.", "/srv/root/proc", "/work/.", "/srv/root/work/.", "/proc"]
+
+    func plan(_ arguments: [String], context: HostContext = aliceHost,
+              environment: [String] = ["PATH=/usr/bin:/bin", "SHELL=/bin/bash", "TERM=xterm", "HOME=/home/alice"])
+        throws(SwnsError) -> UnsharePlan {
+        try UnsharePlan(parse(arguments, context: context), context: context, environment: environment,
+                        fileExists: { Self.existing.contains($0) ? nil : ENOENT })
+    }
+
+    @Test(arguments: [
+        (["--monotonic", "5"], "options --monotonic and --boottime require unsharing of a time namespace (-T)"),
+        (["--boottime=5", "-U"], "options --monotonic and --boottime require unsharing of a time namespace (-T)"),
+        (["-r", "--setgroups=allow"], "options --setgroups=allow and --map-group are mutually exclusive"),
+        (["--map-group=0", "--setgroups", "allow"], "options --setgroups=allow and --map-group are mutually exclusive"),
+    ])
+    func contradictions(_ arguments: [String], _ message: String) {
+        #expect(throws: SwnsError(message)) { try plan(arguments) }
+    }
+
+    @Test func blockGroupMapsMayAllowSetgroups() throws {
+        _ = try plan(["--map-group=0", "--map-groups=1:200000:10", "--setgroups=allow"])
+    }
+
+    @Test func persistingAPidNamespaceNeedsFork() throws {
+        #expect(throws: SwnsError.self) { try plan(["--pid=/tmp/ns"]) }
+        _ = try plan(["--pid=/tmp/ns", "--fork"])
+    }
+
+    @Test(arguments: [
+        (["--uts=/missing"], SwnsError("cannot access /missing", errno: ENOENT)),
+        (["-R", "/missing"], SwnsError("cannot change root directory to '/missing'", errno: ENOENT)),
+        (["-w", "/missing"], SwnsError("cannot chdir to '/missing'", errno: ENOENT)),
+        (["-R", "/srv/root", "-w", "/missing"], SwnsError("cannot chdir to '/missing'", errno: ENOENT)),
+        (["--mount-proc=/missing"], SwnsError("mount /missing failed", errno: ENOENT)),
+        (["-R", "/srv/root", "--mount-proc=/missing"], SwnsError("mount /missing failed", errno: ENOENT)),
+    ])
+    func missingFilesAreFoundBeforeAnythingChanges(_ arguments: [String], _ error: SwnsError) {
+        #expect(throws: error) { try plan(arguments) }
+    }
+
+    @Test func pathsResolveInsideTheNewRoot() throws {
+        _ = try plan(["-R", "/srv/root", "-w", "/work", "--mount-proc"])
+        _ = try plan(["--uts=/tmp/ns", "-w", "/work"])
+    }
+
+    @Test func unprivilegedBlockMapsNeedNewuidmap() {
+        let error = #expect(throws: SwnsError.self) {
+            try plan(["--map-users=0:100000:10"], environment: ["PATH=/nonexistent"])
+        }
+        #expect(error?.message == "failed to execute newuidmap")
+        #expect(error?.errno == ENOENT)
+        #expect(error?.hint?.contains("uidmap") == true)
+    }
+
+    @Test func mapsAreSplitBetweenHelperAndProgram() throws {
+        let simple = try plan(["-r"])
+        #expect(simple.ownUserMap == IDRange(inner: 0, outer: 1000, count: 1))
+        #expect(simple.ownGroupMap == IDRange(inner: 0, outer: 1000, count: 1))
+        #expect(simple.helperUserMap == nil && simple.helperGroupMap == nil)
+
+        let root = HostContext(euid: 0, egid: 0, readFile: aliceHost.readFile)
+        let blocks = try plan(["-r", "--map-users=0:100000:65536"], context: root)
+        #expect(blocks.privileged)
+        #expect(blocks.ownUserMap == nil)
+        #expect(blocks.helperUserMap?.ranges == [IDRange(inner: 0, outer: 0, count: 1),
+                                                  IDRange(inner: 1, outer: 100000, count: 65535)])
+        #expect(blocks.ownGroupMap == IDRange(inner: 0, outer: 0, count: 1))
+    }
+
+    @Test func theShellIsALoginShell() throws {
+        let fromEnvironment = try plan([])
+        #expect(fromEnvironment.program == ["/bin/bash"])
+        #expect(fromEnvironment.programArgv0 == "-bash")
+        let given = try plan(["ls", "-l"])
+        #expect(given.program == ["ls", "-l"] && given.programArgv0 == nil)
+    }
+
+    @Test func environmentPolicies() throws {
+        #expect(try plan([]).environment == nil)
+        #expect(try plan(["--clear-env"]).environment == [])
+        #expect(try plan(["--whitelist-env=TERM,HOME,NOPE"]).environment == ["TERM=xterm", "HOME=/home/alice"])
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Bad input: exit 1, a message naming the bad value, and the system as it was.
+@Suite(.root) struct BadInputTests {
+    static let cases: [([String], String)] = [
+        (["--uts", "--map-users=x", "true"], "invalid mapping 'x'"),
+        (["--net=/nonexistent-swns", "true"], "/nonexistent-swns"),
+        (["--hostname", "bad-input-host", "-S", "nope", "true"], "'nope'"),
+        (["--hostname", "bad-input-host", "--mount-proc=/nonexistent-swns", "true"], "/nonexistent-swns"),
+        (["--hostname", "bad-input-host", "--kill-child=NOPE", "true"], "NOPE"),
+        (["--hostname", "bad-input-host", "-R", "/nonexistent-swns", "true"], "/nonexistent-swns"),
+        (["--mount", "--propagation=sideways", "true"], "sideways"),
+        (["--pid=/tmp", "true"], "--fork"),
+        (["-T", "--boottime", "1e3", "true"], "1e3"),
+        (["-l", "not-a-spec", "true"], "not-a-spec"),
+        (["--owner=0", "true"], "'0'"),
+    ]
+
+    @Test(arguments: cases)
+    func changesNothing(_ arguments: [String], _ named: String) throws {
+        let mounts = Host.mountTable(excludingOtherTests: [])
+        let hostname = Host.hostname()
+        let netns = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
+        let outcome = try swunshare(arguments)
+        #expect(outcome.status == 1, "\(outcome)")
+        #expect(outcome.stderr.hasPrefix("swunshare: ") && outcome.stderr.contains(named), "\(outcome)")
+        #expect(Host.mountTable(excludingOtherTests: []) == mounts)
+        #expect(Host.hostname() == hostname)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []) == netns)
+    }
+}

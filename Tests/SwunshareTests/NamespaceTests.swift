@@ -1,0 +1,122 @@
+import Foundation
+import Glibc
+import Testing
+
+@Suite(.root) struct NamespaceTests {
+    // pid and time namespaces are entered by children only, so those need --fork.
+    @Test(arguments: [("--mount", "mnt"), ("--uts", "uts"), ("--ipc", "ipc"), ("--net", "net"),
+                      ("--pid", "pid"), ("--user", "user"), ("--cgroup", "cgroup"), ("--time", "time")])
+    func eachTypeGivesANewNamespace(_ option: String, _ entry: String) throws {
+        let ours = try #require(Host.namespaceLink(entry))
+        let outcome = try swunshare([option, "--fork", "readlink", "/proc/self/ns/\(entry)"])
+        #expect(outcome.status == 0, "\(outcome)")
+        let theirs = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(theirs.hasPrefix("\(entry):["))
+        #expect(theirs != ours)
+    }
+
+    @Test func allTypesAtOnce() throws {
+        let outcome = try swunshare(["-muinpUCT", "--fork", "sh", "-c", "for n in mnt uts ipc net pid user cgroup time; do readlink /proc/self/ns/$n; done"])
+        #expect(outcome.status == 0, "\(outcome)")
+        let theirs = lines(outcome.stdout)
+        let ours = ["mnt", "uts", "ipc", "net", "pid", "user", "cgroup", "time"].compactMap { Host.namespaceLink($0) }
+        #expect(theirs.count == 8)
+        for (mine, new) in zip(ours, theirs) { #expect(mine != new) }
+    }
+
+    @Test func hostnameStaysInside() throws {
+        let before = Host.hostname()
+        let name = uniqueName("h").prefix(40)
+        let outcome = try swunshare(["--uts", "sh", "-c", "hostname \(name) && hostname"])
+        #expect(outcome.stdout == "\(name)\n", "\(outcome)")
+        #expect(Host.hostname() == before)
+    }
+
+    @Test func hostnameAndDomainnameOptions() throws {
+        let before = Host.hostname()
+        let outcome = try swunshare(["--hostname", "swns-box", "--domainname=swns.test", "sh", "-c",
+                                     "hostname; cat /proc/sys/kernel/domainname; readlink /proc/self/ns/uts"])
+        let output = lines(outcome.stdout)
+        #expect(output.prefix(2) == ["swns-box", "swns.test"], "\(outcome)")
+        #expect(output.last != Host.namespaceLink("uts"), "--hostname implies --uts")
+        #expect(Host.hostname() == before)
+    }
+
+    @Test func mountProcShowsTheNewPidNamespace() throws {
+        let outcome = try swunshare(["--pid", "--fork", "--mount-proc", "sh", "-c", "echo $$; ps -e --no-headers -o pid=,comm="])
+        #expect(lines(outcome.stdout).map { $0.trimmingCharacters(in: .whitespaces) } == ["1", "1 sh", "2 ps"], "\(outcome)")
+    }
+
+    @Test func ipcQueuesStayInside() throws {
+        let outcome = try swunshare(["--ipc", "sh", "-c", "ipcmk -Q >/dev/null && ipcs -q | grep -c ^0x"])
+        #expect(outcome.stdout == "1\n", "\(outcome)")
+    }
+
+    @Test func networkHasOnlyLoopback() throws {
+        let outcome = try swunshare(["--net", "ip", "-o", "link"])
+        let names = lines(outcome.stdout).map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) }
+        #expect(names == ["lo"], "\(outcome)")
+    }
+
+    @Test func mountsStayInside() throws {
+        let source = uniqueName("swns-tmpfs")
+        let outcome = try swunshare(["--mount", "sh", "-c", "mount -t tmpfs \(source) /mnt && findmnt -n -o SOURCE /mnt"])
+        #expect(outcome.stdout == "\(source)\n", "\(outcome)")
+        #expect(!Host.mountTable().contains(source))
+    }
+
+    /// Inside an outer mount namespace whose / is made shared, so that every mode shows, whatever
+    /// the host's own propagation is.
+    @Test(arguments: [("private", nil), ("slave", "master:"), ("shared", "shared:")] as [(String, String?)])
+    func propagationOfRoot(_ mode: String, _ tag: String?) throws {
+        let outcome = try swunshare(["--mount", "--propagation", "unchanged", "sh", "-c",
+                                     "mount --make-rshared / && \(Host.swunshare) --mount --propagation \(mode) cat /proc/self/mountinfo"])
+        let root = try #require(lines(outcome.stdout).first { $0.split(separator: " ")[4] == "/" })
+        let optional = root.split(separator: " - ")[0].split(separator: " ").dropFirst(6)
+        if let tag {
+            #expect(optional.contains { $0.hasPrefix(tag) }, "\(root)")
+        } else {
+            #expect(optional.isEmpty, "private: no propagation tags in \(root)")
+        }
+    }
+
+    @Test func propagationUnchangedKeepsTheHostsTags() throws {
+        func rootTags(_ table: String) -> [Substring] {
+            let root = lines(table).first { $0.split(separator: " ")[4] == "/" } ?? ""
+            return root.split(separator: " - ")[0].split(separator: " ").dropFirst(6).map { $0.split(separator: ":")[0] }
+        }
+        let outcome = try swunshare(["--mount", "--propagation", "unchanged", "cat", "/proc/self/mountinfo"])
+        #expect(rootTags(outcome.stdout) == rootTags(Host.mountTable()))
+    }
+
+    @Test func timeOffsets() throws {
+        let outcome = try swunshare(["-T", "--boottime", "100000000", "--monotonic=-1", "--fork", "cat", "/proc/uptime"])
+        let uptime = try #require(Double(outcome.stdout.split(separator: " ").first ?? ""), "\(outcome)")
+        #expect(uptime > 100_000_000)
+    }
+
+    @Test func rootAndWorkingDirectory() throws {
+        #expect(try swunshare(["--wd=/tmp", "pwd"]).stdout == "/tmp\n")
+        #expect(try swunshare(["-R", "/", "pwd"]).stdout == "/\n")
+        #expect(try swunshare(["-R", "/", "-w", "/usr", "pwd"]).stdout == "/usr\n")
+    }
+
+    @Test func setuidAndSetgid() throws {
+        let outcome = try swunshare(["-S", "65534", "-G", "65534", "sh", "-c", "id -u; id -g; id -G"])
+        #expect(lines(outcome.stdout) == ["65534", "65534", "65534"], "\(outcome)")
+    }
+
+    @Test func environmentPolicies() throws {
+        let cleared = try swunshare(["--clear-env", "/usr/bin/env"])
+        #expect(cleared.stdout == "", "\(cleared)")
+        let kept = try swunshare(["--whitelist-env=PATH", "env"])
+        #expect(lines(kept.stdout).allSatisfy { $0.hasPrefix("PATH=") } && lines(kept.stdout).count == 1, "\(kept)")
+    }
+
+    @Test func keepCapsMakesCapabilitiesAmbient() throws {
+        let without = try swunshare(["-r", "grep", "CapAmb", "/proc/self/status"])
+        #expect(without.stdout.hasSuffix("0000000000000000\n"), "\(without)")
+        let with = try swunshare(["-r", "--keep-caps", "grep", "CapAmb", "/proc/self/status"])
+        #expect(!with.stdout.hasSuffix("0000000000000000\n") && with.status == 0, "\(with)")
+    }
+}

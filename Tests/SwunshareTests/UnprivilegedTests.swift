@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Run as uid 65534 (setpriv needs root to switch to it).
+@Suite(.root) struct UnprivilegedTests {
+    @Test func mapRootUserWorks() throws {
+        let outcome = try swunshare(["-r", "sh", "-c", "id -u; id -g; cat /proc/self/uid_map"], asUser: Host.nobody)
+        #expect(outcome.status == 0, "\(outcome)")
+        let output = lines(outcome.stdout).map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(output == ["0", "0", "0 65534 1"])
+    }
+
+    @Test func userNamespaceOwnsTheOthers() throws {
+        let outcome = try swunshare(["-r", "--uts", "--net", "--hostname", "inside", "sh", "-c", "hostname; ip -o link | wc -l"],
+                                    asUser: Host.nobody)
+        #expect(lines(outcome.stdout) == ["inside", "1"], "\(outcome)")
+    }
+
+    @Test func utsAloneIsRefusedWithAHint() throws {
+        let outcome = try swunshare(["--uts", "true"], asUser: Host.nobody)
+        #expect(outcome.status == 1)
+        let output = lines(outcome.stderr)
+        #expect(output.first == "swunshare: unshare failed: Operation not permitted")
+        #expect(output.count == 2 && output[1].hasPrefix("hint: ") && output[1].contains("--user"), "\(outcome)")
+        let utilLinux = try run("/usr/bin/unshare", ["--uts", "true"], asUser: Host.nobody)
+        #expect(utilLinux.status == outcome.status)
+        #expect(utilLinux.stderr == "unshare: unshare failed: Operation not permitted\n")
+    }
+
+    @Test func blockMapsNeedSubordinateIDs() throws {
+        // uid 65534 has no /etc/subuid line: the error comes before anything is made.
+        let outcome = try swunshare(["--map-auto", "true"], asUser: Host.nobody)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.hasPrefix("swunshare: "), "\(outcome)")
+    }
+}

@@ -1,0 +1,175 @@
+# bash completion for swunshare(1)                          -*- shell-script -*-
+
+# Long options that take a separate or attached (=) argument.
+_swunshare_required_args='propagation setgroups setuid setgid monotonic boottime
+    whitelist-env hostname domainname root wd load-interp map-user map-group
+    map-users map-groups owner'
+# Long options whose argument is optional and must be attached with '='.
+_swunshare_optional_args='mount uts ipc net pid user cgroup time kill-child
+    mount-proc mount-binfmt'
+_swunshare_flags='fork map-root-user map-current-user map-auto map-subids
+    forward-signals keep-caps clear-env help version'
+# Short options with a required argument; the others take none.
+_swunshare_short_args='RwSGl'
+_swunshare_short_opts='-m -u -i -n -p -U -C -T -f -r -c -l -R -w -S -G -h -V'
+
+# Prints the full name of long option $1 (without dashes), which may be an
+# unambiguous abbreviation, as getopt_long resolves it.
+_swunshare_long_name()
+{
+    local word=${1#--} name found=
+    word=${word%%=*}
+    for name in $_swunshare_required_args $_swunshare_optional_args \
+        $_swunshare_flags; do
+        [[ $name == "$word" ]] && { printf '%s\n' "$name"; return 0; }
+        if [[ $name == "$word"* ]]; then
+            [[ $found ]] && return 1
+            found=$name
+        fi
+    done
+    [[ $found ]] && printf '%s\n' "$found"
+}
+
+# Index in COMP_WORDS of words[$1]: the two differ when '=' or ':' split a word.
+_swunshare_comp_index()
+{
+    local target=$1 j=0 k joined
+    for ((k = 0; k < target; k++)); do
+        joined=
+        while [[ $joined != "${words[k]}" ]] && ((j < ${#COMP_WORDS[@]})); do
+            joined+=${COMP_WORDS[j]}
+            ((j++))
+        done
+    done
+    # Words removed by _init_completion (redirections) break the match.
+    ((j < ${#COMP_WORDS[@]})) || j=$target
+    printf '%s\n' "$j"
+}
+
+# Names from a colon-separated account file, as swunshare reads them: it
+# does not ask NSS, so names known only to LDAP and the like do not work.
+_swunshare_account_names()
+{
+    local name rest
+    while IFS=: read -r name rest; do
+        [[ $name && $name != [#+-]* ]] && printf '%s\n' "$name"
+    done <"$1" 2>/dev/null
+}
+
+_swunshare()
+{
+    local cur prev words cword split
+    _init_completion -s -n : || return
+
+    # getopt stops at the first word that is not an option: from there on,
+    # the words belong to the program.
+    local i word name program= expect_arg=
+    for ((i = 1; i < cword; i++)); do
+        word=${words[i]}
+        if [[ $expect_arg ]]; then
+            expect_arg=
+            continue
+        fi
+        case $word in
+            --)
+                program=$((i + 1))
+                break
+                ;;
+            --*=*) ;;
+            --?*)
+                name=$(_swunshare_long_name "$word")
+                [[ $name && $'\n'$_swunshare_required_args$'\n' == *[[:space:]]"$name"[[:space:]]* ]] &&
+                    expect_arg=1
+                ;;
+            -?*)
+                local j
+                for ((j = 1; j < ${#word}; j++)); do
+                    if [[ $_swunshare_short_args == *"${word:j:1}"* ]]; then
+                        ((j == ${#word} - 1)) && expect_arg=1
+                        break
+                    fi
+                done
+                ;;
+            *)
+                program=$i
+                break
+                ;;
+        esac
+    done
+    if [[ $program ]] || [[ ! $expect_arg && ${words[cword]} != -* ]]; then
+        _command_offset "$(_swunshare_comp_index "${program:-$cword}")"
+        return
+    fi
+
+    # The value of an option: either the word after it, or the part after '='.
+    if [[ $expect_arg || $split == true ]]; then
+        case $prev in
+            --*) name=$(_swunshare_long_name "$prev") ;;
+            *R) name=root ;;
+            *w) name=wd ;;
+            *) name= ;;
+        esac
+        case $name in
+            propagation)
+                COMPREPLY=($(compgen -W 'slave shared private unchanged' -- "$cur"))
+                ;;
+            setgroups)
+                COMPREPLY=($(compgen -W 'allow deny' -- "$cur"))
+                ;;
+            map-users | map-groups)
+                COMPREPLY=($(compgen -W 'auto subids all' -- "$cur"))
+                ;;
+            map-user)
+                COMPREPLY=($(compgen -W "$(_swunshare_account_names /etc/passwd)" -- "$cur"))
+                ;;
+            map-group)
+                COMPREPLY=($(compgen -W "$(_swunshare_account_names /etc/group)" -- "$cur"))
+                ;;
+            owner)
+                if [[ $cur == *:* ]]; then
+                    COMPREPLY=($(compgen -P "${cur%%:*}:" \
+                        -W "$(_swunshare_account_names /etc/group)" -- "${cur#*:}"))
+                else
+                    COMPREPLY=($(compgen -S : \
+                        -W "$(_swunshare_account_names /etc/passwd)" -- "$cur"))
+                    compopt -o nospace
+                fi
+                __ltrim_colon_completions "$cur"
+                ;;
+            kill-child)
+                local signal signals=
+                for signal in $(compgen -A signal); do
+                    # compgen also lists EXIT, the trap pseudo-signal.
+                    [[ $signal == SIG* ]] && signals+=" $signal ${signal#SIG}"
+                done
+                COMPREPLY=($(compgen -W "$signals" -- "$cur"))
+                ;;
+            root | wd | mount-proc | mount-binfmt)
+                _filedir -d
+                ;;
+            mount | uts | ipc | net | pid | user | cgroup | time)
+                _filedir
+                ;;
+            whitelist-env)
+                local prefix=
+                [[ $cur == *,* ]] && prefix=${cur%,*},
+                COMPREPLY=($(compgen -P "$prefix" -e -- "${cur##*,}"))
+                compopt -o nospace
+                ;;
+        esac
+        # setuid, setgid, monotonic, boottime, hostname, domainname and
+        # load-interp take values that cannot be guessed.
+        return
+    fi
+
+    local opts=
+    for name in $_swunshare_required_args $_swunshare_optional_args \
+        $_swunshare_flags; do
+        opts+=" --$name"
+    done
+    [[ $cur == --* ]] || opts+=" $_swunshare_short_opts"
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+} &&
+    complete -F _swunshare swunshare
+
+# ex: filetype=sh

@@ -1,0 +1,188 @@
+# fish completion for swunshare(1)
+
+# Long options that take an argument, attached with '=' or in the next word.
+set -g __swunshare_required_args propagation setgroups setuid setgid monotonic boottime \
+    whitelist-env hostname domainname root wd load-interp map-user map-group \
+    map-users map-groups owner
+# Long options whose argument is optional and only ever attached with '='.
+set -g __swunshare_optional_args mount uts ipc net pid user cgroup time kill-child \
+    mount-proc mount-binfmt
+set -g __swunshare_flags fork map-root-user map-current-user map-auto map-subids \
+    forward-signals keep-caps clear-env help version
+
+# The full name of a long option given as an unambiguous abbreviation.
+function __swunshare_long_name -a word
+    set -l name (string replace -r '^--' '' -- $word | string replace -r '=.*' '')
+    set -l all $__swunshare_required_args $__swunshare_optional_args $__swunshare_flags
+    if contains -- $name $all
+        echo $name
+        return 0
+    end
+    set -l found (string match -- "$name*" $all)
+    test (count $found) -eq 1; and echo $found
+end
+
+# Where the word under the cursor stands, as getopt would parse the line,
+# which stops at the first word that is not an option: "option", "value"
+# (the argument of the option before it) or "program" (the program or one
+# of its arguments). For "program", the program's words follow.
+function __swunshare_state
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l expect_arg 0
+    set -l i 1
+    while test $i -le (count $tokens)
+        set -l token $tokens[$i]
+        if test $expect_arg -eq 1
+            set expect_arg 0
+        else
+            switch $token
+                case --
+                    echo program
+                    printf '%s\n' $tokens[(math $i + 1)..-1]
+                    return
+                case '--*=*'
+                case '--?*'
+                    set -l name (__swunshare_long_name $token)
+                    and contains -- $name $__swunshare_required_args
+                    and set expect_arg 1
+                case '-?*'
+                    for j in (seq 2 (string length -- $token))
+                        if string match -q -- '*'(string sub -s $j -l 1 -- $token)'*' RwSGl
+                            test $j -eq (string length -- $token); and set expect_arg 1
+                            break
+                        end
+                    end
+                case '*'
+                    echo program
+                    printf '%s\n' $tokens[$i..-1]
+                    return
+            end
+        end
+        set i (math $i + 1)
+    end
+    if test $expect_arg -eq 1
+        echo value
+    else if string match -q -- '-*' (commandline -ct)
+        echo option
+    else
+        echo program
+    end
+end
+
+function __swunshare_before_program
+    test (__swunshare_state)[1] != program
+end
+
+function __swunshare_in_program
+    test (__swunshare_state)[1] = program
+end
+
+# Completes the program's name, or its arguments through its own completion.
+function __swunshare_complete_program
+    set -l words (__swunshare_state)[2..-1]
+    if not set -q words[1]
+        __fish_complete_command
+        return
+    end
+    complete -C (string join ' ' -- (string escape -- $words))' '(commandline -ct)
+end
+
+function __swunshare_users
+    string replace -r ':.*' '' </etc/passwd 2>/dev/null
+end
+
+function __swunshare_groups
+    string replace -r ':.*' '' </etc/group 2>/dev/null
+end
+
+# swunshare takes signal names only, with or without SIG.
+function __swunshare_signals
+    set -l names HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE \
+        ALRM TERM STKFLT CHLD CLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM \
+        PROF WINCH IO POLL PWR SYS RTMIN RTMAX
+    printf '%s\n' $names SIG$names
+end
+
+function __swunshare_owner
+    set -l token (commandline -ct | string replace -r '^--[a-z-]*=' '')
+    if string match -q -- '*:*' $token
+        set -l user (string replace -r ':.*' '' -- $token)
+        printf '%s\n' $user:(__swunshare_groups)
+    else
+        printf '%s:\n' (__swunshare_users)
+    end
+end
+
+function __swunshare_environment
+    set -l token (commandline -ct | string replace -r '^--[a-z-]*=' '')
+    set -l prefix (string replace -r '[^,]*$' '' -- $token)
+    printf '%s\n' $prefix(set -nx)
+end
+
+# Values of the options whose argument must be attached: --mount=FILE,
+# --kill-child=SIGNAL, --mount-proc=DIR and the like.
+function __swunshare_attached_values
+    set -l token (commandline -ct)
+    string match -qr -- '^--[^=]+=' $token; or return
+    set -l option (string replace -r '=.*' '' -- $token)
+    set -l value (string replace -r '^[^=]*=' '' -- $token)
+    set -l values
+    switch (__swunshare_long_name $option)
+        case kill-child
+            set values (__swunshare_signals)
+        case mount-proc mount-binfmt
+            set values (__fish_complete_directories $value)
+        case mount uts ipc net pid user cgroup time
+            set values (__fish_complete_path $value)
+    end
+    set -q values[1]; and printf "$option=%s\n" $values
+end
+
+set -l before_program __swunshare_before_program
+
+complete -c swunshare -f -n __swunshare_in_program -a '(__swunshare_complete_program)'
+complete -c swunshare -f -n $before_program -a '(__swunshare_attached_values)'
+
+complete -c swunshare -n $before_program -s m -l mount -d 'Unshare mount namespace (--mount=FILE persists it)'
+complete -c swunshare -n $before_program -s u -l uts -d 'Unshare UTS namespace (--uts=FILE persists it)'
+complete -c swunshare -n $before_program -s i -l ipc -d 'Unshare System V IPC namespace (--ipc=FILE persists it)'
+complete -c swunshare -n $before_program -s n -l net -d 'Unshare network namespace (--net=FILE persists it)'
+complete -c swunshare -n $before_program -s p -l pid -d 'Unshare pid namespace (--pid=FILE persists it)'
+complete -c swunshare -n $before_program -s U -l user -d 'Unshare user namespace (--user=FILE persists it)'
+complete -c swunshare -n $before_program -s C -l cgroup -d 'Unshare cgroup namespace (--cgroup=FILE persists it)'
+complete -c swunshare -n $before_program -s T -l time -d 'Unshare time namespace (--time=FILE persists it)'
+
+complete -c swunshare -n $before_program -s f -l fork -d 'Fork before launching the program'
+complete -c swunshare -n $before_program -l map-user -x -a '(__swunshare_users)' -d 'Map current user to uid (implies --user)'
+complete -c swunshare -n $before_program -l map-group -x -a '(__swunshare_groups)' -d 'Map current group to gid (implies --user)'
+complete -c swunshare -n $before_program -s r -l map-root-user -d 'Map current user to root (implies --user)'
+complete -c swunshare -n $before_program -s c -l map-current-user -d 'Map current user to itself (implies --user)'
+complete -c swunshare -n $before_program -l map-auto -d 'Map users and groups automatically (implies --user)'
+complete -c swunshare -n $before_program -l map-subids -d 'Map users and groups using subids (implies --user)'
+complete -c swunshare -n $before_program -l map-users -x -a 'auto subids all' -d 'Map inneruid:outeruid:count users (implies --user)'
+complete -c swunshare -n $before_program -l map-groups -x -a 'auto subids all' -d 'Map innergid:outergid:count groups (implies --user)'
+complete -c swunshare -n $before_program -l owner -x -a '(__swunshare_owner)' -d 'Owner uid:gid of the new user namespace (implies --user)'
+
+complete -c swunshare -n $before_program -l kill-child -d 'When dying, kill the forked child (--kill-child=SIGNAL; implies --fork)'
+complete -c swunshare -n $before_program -l forward-signals -d 'Forward SIGTERM and SIGINT to the child (implies --fork)'
+complete -c swunshare -n $before_program -l mount-proc -d 'Mount proc filesystem first (--mount-proc=DIR; implies --mount)'
+complete -c swunshare -n $before_program -l mount-binfmt -d 'Mount binfmt filesystem first (--mount-binfmt=DIR; implies --user and --mount)'
+complete -c swunshare -n $before_program -s l -l load-interp -x -d 'Load binfmt definition in the namespace (implies --mount-binfmt)'
+complete -c swunshare -n $before_program -l propagation -x -a 'slave shared private unchanged' -d 'Modify mount propagation in mount namespace'
+complete -c swunshare -n $before_program -l setgroups -x -a 'allow deny' -d 'Control the setgroups syscall in user namespaces'
+complete -c swunshare -n $before_program -l keep-caps -d 'Retain capabilities granted in user namespaces'
+
+complete -c swunshare -n $before_program -s R -l root -x -a '(__fish_complete_directories)' -d 'Run the command with root directory set to DIR'
+complete -c swunshare -n $before_program -s w -l wd -x -a '(__fish_complete_directories)' -d 'Change working directory to DIR'
+complete -c swunshare -n $before_program -s S -l setuid -x -d 'Set uid in entered namespace'
+complete -c swunshare -n $before_program -s G -l setgid -x -d 'Set gid in entered namespace'
+complete -c swunshare -n $before_program -l monotonic -x -d 'Set clock monotonic offset (seconds) in time namespaces'
+complete -c swunshare -n $before_program -l boottime -x -d 'Set clock boottime offset (seconds) in time namespaces'
+complete -c swunshare -n $before_program -l clear-env -d 'Start the program with an empty environment'
+complete -c swunshare -n $before_program -l whitelist-env -x -a '(__swunshare_environment)' -d 'Keep only these environment variables (comma-separated)'
+complete -c swunshare -n $before_program -l hostname -x -d 'Set the hostname in the new UTS namespace (implies --uts)'
+complete -c swunshare -n $before_program -l domainname -x -d 'Set the NIS domain name in the new UTS namespace (implies --uts)'
+
+complete -c swunshare -n $before_program -s h -l help -d 'Display help'
+complete -c swunshare -n $before_program -s V -l version -d 'Display version'
