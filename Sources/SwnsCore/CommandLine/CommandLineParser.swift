@@ -2,12 +2,12 @@ import CSwns
 import Glibc
 
 /// An option as getopt_long returned it.
-public struct ParsedOption<Tag: Sendable & Hashable>: Sendable {
+public struct ParsedOption<Tag: Sendable>: Sendable {
     public let tag: Tag
     public let value: String?
 }
 
-public struct ParsedCommandLine<Tag: Sendable & Hashable>: Sendable {
+public struct ParsedCommandLine<Tag: Sendable>: Sendable {
     /// In command-line order, repeated options repeated.
     public var options: [ParsedOption<Tag>]
     /// The words after the options: the program and its arguments.
@@ -24,24 +24,24 @@ public struct UsageError: Error, Equatable {
 
 /// glibc getopt_long behind a Swift API. It can be run again in the same process (unit tests
 /// parse many command lines), and getopt's diagnostics come back as values.
-public struct CommandLineParser<Tag: Sendable & Hashable>: Sendable {
+public struct CommandLineParser<Tag: Sendable>: Sendable {
     public let options: [OptionSpec<Tag>]
     /// With `+`, parsing stops at the first word that is not an option.
     public let stopAtFirstOperand: Bool
     private let shortString: String
-    private let tagsByValue: [Int32: Tag]
+    /// getopt's value of each option, in table order.
+    private let values: [Int32]
 
     /// `getoptOrder` lists the long options in the order getopt should know them (it names
     /// the candidates of an ambiguous abbreviation in that order); by default, the table's.
     public init(options: [OptionSpec<Tag>], getoptOrder: [String]? = nil, stopAtFirstOperand: Bool = true) {
-        self.options = getoptOrder.map { order in
+        let ordered = getoptOrder.map { order in
             options.sorted { (order.firstIndex(of: $0.long) ?? order.count) < (order.firstIndex(of: $1.long) ?? order.count) }
         } ?? options
+        self.options = ordered
         self.stopAtFirstOperand = stopAtFirstOperand
         var short = stopAtFirstOperand ? "+" : ""
-        var tags: [Int32: Tag] = [:]
-        for (index, option) in self.options.enumerated() {
-            tags[Self.value(of: option, at: index)] = option.tag
+        for option in ordered {
             guard let letter = option.short else { continue }
             short.append(letter)
             switch option.shortArgument {
@@ -51,7 +51,7 @@ public struct CommandLineParser<Tag: Sendable & Hashable>: Sendable {
             }
         }
         shortString = short
-        tagsByValue = tags
+        values = ordered.indices.map { Self.value(of: ordered[$0], at: $0) }
     }
 
     /// getopt's value for an option: its letter, or a number past every letter.
@@ -88,12 +88,14 @@ public struct CommandLineParser<Tag: Sendable & Hashable>: Sendable {
                 break
             }
             if c == -1 { break }
-            guard let tag = tagsByValue[c] else {
+            // A linear search: a dictionary here would make the runtime look up Hashable
+            // conformances at start-up, which costs more than the forty comparisons.
+            guard let index = values.firstIndex(of: c) else {
                 error = UsageError(getoptMessage: "")
                 break
             }
             let value = swns_optarg().map { String(cString: $0) }
-            parsed.append(ParsedOption(tag: tag, value: value))
+            parsed.append(ParsedOption(tag: options[index].tag, value: value))
         }
         // Read the operands back from argv: without `+`, getopt may have permuted it.
         let first = Int(swns_optind())

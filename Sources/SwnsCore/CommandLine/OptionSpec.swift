@@ -8,7 +8,7 @@ public enum ArgumentKind: Int32, Sendable {
 
 /// One row of a tool's option table: it drives getopt, --help, and the checks that man pages
 /// and completions list every option.
-public struct OptionSpec<Tag: Sendable & Hashable>: Sendable {
+public struct OptionSpec<Tag: Sendable>: Sendable {
     public let tag: Tag
     public let long: String
     public let short: Character?
