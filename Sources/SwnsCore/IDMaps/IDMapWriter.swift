@@ -11,7 +11,8 @@ public enum IDMapWriter {
 
     /// Root writes the map file itself (one write, as the kernel requires); anyone else asks
     /// newuidmap/newgidmap, which check /etc/subuid and /etc/subgid.
-    public static func write(_ map: IDMap, _ kind: Kind, pid: pid_t, privileged: Bool) throws(SwnsError) {
+    public static func write(_ map: IDMap, _ kind: Kind, pid: pid_t, privileged: Bool,
+                             diagnostics: Diagnostics) throws(SwnsError) {
         let ranges = map.ranges
         if privileged {
             try Kernel.writeFile("/proc/\(pid)/\(kind.file)", ranges.map(\.description).joined(separator: "\n") + "\n")
@@ -22,7 +23,7 @@ public enum IDMapWriter {
         let child = try Kernel.fork()
         if child == 0 {
             let error = Kernel.exec(arguments, environment: nil)
-            Diagnostics(program: kind.tool).report(error)
+            diagnostics.report(error)
             _exit(error.status)
         }
         switch try Kernel.waitpid(child) {

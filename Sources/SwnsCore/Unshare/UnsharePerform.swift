@@ -22,8 +22,10 @@ extension UnsharePlan {
         if helperUserMap != nil || helperGroupMap != nil {
             let userMap = helperUserMap, groupMap = helperGroupMap, privileged = privileged
             mapper = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
-                if let userMap { try IDMapWriter.write(userMap, .user, pid: parent, privileged: privileged) }
-                if let groupMap { try IDMapWriter.write(groupMap, .group, pid: parent, privileged: privileged) }
+                if let userMap { try IDMapWriter.write(userMap, .user, pid: parent, privileged: privileged,
+                                                             diagnostics: diagnostics) }
+                if let groupMap { try IDMapWriter.write(groupMap, .group, pid: parent, privileged: privileged,
+                                                               diagnostics: diagnostics) }
             }
         }
 
