@@ -39,6 +39,12 @@ enum Host {
             chmod(folder + "/" + tool, 0o755)
         }
         chmod(folder, 0o755)
+        // Removed when the test process exits.
+        atexit {
+            let folder = "/tmp/swns-tests-\(getpid())"
+            unlink(folder + "/swunshare")
+            rmdir(folder)
+        }
         return folder
     }()
 
