@@ -10,7 +10,7 @@ import Testing
               environment: [String] = ["PATH=/usr/bin:/bin", "SHELL=/bin/bash", "TERM=xterm", "HOME=/home/alice"])
         throws(SwnsError) -> UnsharePlan {
         try UnsharePlan(parse(arguments, context: context), context: context, environment: environment,
-                        fileExists: { Self.existing.contains($0) ? nil : ENOENT })
+                        statError: { Self.existing.contains($0) ? nil : ENOENT })
     }
 
     @Test(arguments: [

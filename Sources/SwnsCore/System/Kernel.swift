@@ -69,10 +69,14 @@ public enum Kernel {
     }
 
     /// Writes `text` to an existing file (a /proc control file), the way util-linux does:
-    /// open failure and write failure are told apart.
-    public static func writeFile(_ path: String, _ text: String) throws(SwnsError) {
+    /// open failure and write failure are told apart. With `skipIfMissing`, a file the
+    /// kernel does not have is no error.
+    public static func writeFile(_ path: String, _ text: String, skipIfMissing: Bool = false) throws(SwnsError) {
         let fd = open(path, O_WRONLY)
-        if fd < 0 { throw .system("cannot open \(path)") }
+        if fd < 0 {
+            if skipIfMissing && errno == ENOENT { return }
+            throw .system("cannot open \(path)")
+        }
         defer { close(fd) }
         if let error = writeAll(fd, Array(text.utf8)) { throw .system("write failed \(path)", errno: error) }
     }
@@ -100,12 +104,11 @@ public enum Kernel {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public static func fileStatus(_ path: String) -> FileStatus? {
-        var st = FileStatus()
-        return stat(path, &st) == 0 ? st : nil
+    /// nil when `path` exists, else the errno that stat(2) gave.
+    public static func statError(_ path: String) -> Int32? {
+        var st = Glibc.stat()
+        return stat(path, &st) == 0 ? nil : errno
     }
-
-    public typealias FileStatus = Glibc.stat
 
     public static func mount(source: String, target: String, type: String?, flags: UInt,
                              what: @autoclosure () -> String) throws(SwnsError) {
@@ -220,8 +223,6 @@ public enum Kernel {
         return SwnsError("failed to execute \(file)", errno: error, status: error == ENOENT ? 127 : 126)
     }
 
-    public static var effectiveUID: uid_t { geteuid() }
-    public static var effectiveGID: gid_t { getegid() }
 }
 
 /// What waitpid(2) reported about a child.
@@ -243,8 +244,4 @@ public enum WaitStatus: Equatable, Sendable {
             self = .signaled(low)
         }
     }
-}
-
-func swnsEnviron() -> UnsafePointer<UnsafeMutablePointer<CChar>?>? {
-    swns_environ().map { UnsafePointer($0) }
 }

@@ -137,10 +137,14 @@ extension UnsharePlan {
 
         if let proc = command.procMountpoint {
             // With the default private propagation of / the proc mount is already private.
+            // EINVAL: nothing is mounted there yet, so there is no propagation to change.
             if command.root == nil, command.propagation != .private {
-                if Glibc.mount("none", proc, nil, SWNS_MS_PRIVATE | SWNS_MS_REC, nil) != 0, errno != EINVAL {
-                    throw .system("cannot change \(proc) filesystem propagation")
-                }
+                do {
+                    try Kernel.mount(source: "none", target: proc, type: nil, flags: SWNS_MS_PRIVATE | SWNS_MS_REC,
+                                     what: "cannot change \(proc) filesystem propagation")
+                } catch where error.errno != EINVAL {
+                    throw error
+                } catch {}
             }
             try Kernel.mount(source: "proc", target: proc, type: "proc",
                              flags: SWNS_MS_NOSUID | SWNS_MS_NOEXEC | SWNS_MS_NODEV, what: "mount \(proc) failed")
@@ -162,16 +166,9 @@ extension UnsharePlan {
         throw Kernel.exec(program, argv0: programArgv0, environment: environment)
     }
 
+    /// Kernels before 3.19 have no setgroups file, and nothing to control.
     static func writeSetgroups(_ mode: UnshareCommand.SetgroupsMode) throws(SwnsError) {
-        let path = "/proc/self/setgroups"
-        let fd = Kernel.open(path, O_WRONLY)
-        if fd < 0 {
-            // Kernels before 3.19 have no such file, and nothing to control.
-            if errno == ENOENT { return }
-            throw .system("cannot open \(path)")
-        }
-        defer { Kernel.close(fd) }
-        if let error = Kernel.writeAll(fd, Array(mode.rawValue.utf8)) { throw .system("write failed \(path)", errno: error) }
+        try Kernel.writeFile("/proc/self/setgroups", mode.rawValue, skipIfMissing: true)
     }
 }
 

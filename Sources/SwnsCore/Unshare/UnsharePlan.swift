@@ -1,3 +1,4 @@
+import CSwns
 import Glibc
 
 /// A checked swunshare command: every value is valid, every file it names exists, every helper
@@ -21,9 +22,13 @@ public struct UnsharePlan: Sendable {
     /// nil: the inherited environment.
     public let environment: [String]?
 
-    public init(_ command: UnshareCommand, context: HostContext = .live,
-                environment: [String] = ProcessEnvironment.current,
-                fileExists: (String) -> Int32? = UnsharePlan.checkPath) throws(SwnsError) {
+    /// `environment` stands in for the process's own (read only where an option needs it);
+    /// `statError` for stat(2).
+    public init(_ command: UnshareCommand, context: HostContext = .live, environment: [String]? = nil,
+                statError: (String) -> Int32? = Kernel.statError) throws(SwnsError) {
+        func variable(_ name: String) -> String? {
+            environment.map { ProcessEnvironment.value(name, in: $0) } ?? ProcessEnvironment.value(name)
+        }
         self.command = command
         euid = context.euid
         egid = context.egid
@@ -42,16 +47,16 @@ public struct UnsharePlan: Sendable {
 
         for kind in NamespaceKind.all {
             guard let target = command.persist[kind] else { continue }
-            if let error = fileExists(target) { throw SwnsError("cannot access \(target)", errno: error) }
+            if let error = statError(target) { throw SwnsError("cannot access \(target)", errno: error) }
         }
-        if let root = command.root, let error = fileExists(root + "/.") {
+        if let root = command.root, let error = statError(root + "/.") {
             throw SwnsError("cannot change root directory to '\(root)'", errno: error)
         }
         if let directory = command.workingDirectory {
             let resolved = Self.inside(command.root, directory)
-            if let error = fileExists(resolved + "/.") { throw SwnsError("cannot chdir to '\(directory)'", errno: error) }
+            if let error = statError(resolved + "/.") { throw SwnsError("cannot chdir to '\(directory)'", errno: error) }
         }
-        if let proc = command.procMountpoint, let error = fileExists(Self.inside(command.root, proc)) {
+        if let proc = command.procMountpoint, let error = statError(Self.inside(command.root, proc)) {
             throw SwnsError("mount \(proc) failed", errno: error)
         }
 
@@ -63,7 +68,7 @@ public struct UnsharePlan: Sendable {
         ownGroupMap = helperGroupMap == nil ? command.mapGroup.map { IDRange(inner: $0, outer: context.egid, count: 1) } : nil
 
         if !privileged {
-            let path = ProcessEnvironment.value("PATH", in: environment) ?? "/usr/local/bin:/usr/bin:/bin"
+            let path = variable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
             for (map, tool) in [(helperUserMap, "newuidmap"), (helperGroupMap, "newgidmap")] where map != nil {
                 if ProcessEnvironment.findExecutable(tool, path: path) == nil {
                     throw SwnsError("failed to execute \(tool)", errno: ENOENT,
@@ -73,7 +78,7 @@ public struct UnsharePlan: Sendable {
         }
 
         if command.program.isEmpty {
-            let shell = ProcessEnvironment.value("SHELL", in: environment).flatMap { $0.isEmpty ? nil : $0 }
+            let shell = variable("SHELL").flatMap { $0.isEmpty ? nil : $0 }
                 ?? Self.passwdShell(context: context) ?? "/bin/sh"
             program = [shell]
             programArgv0 = "-" + (shell.split(separator: "/").last.map(String.init) ?? shell)
@@ -86,7 +91,7 @@ public struct UnsharePlan: Sendable {
         case .inherit: self.environment = nil
         case .clear: self.environment = []
         case .keep(let names):
-            self.environment = environment.filter { entry in
+            self.environment = (environment ?? ProcessEnvironment.current).filter { entry in
                 names.contains { entry.hasPrefix($0 + "=") }
             }
         }
@@ -96,11 +101,6 @@ public struct UnsharePlan: Sendable {
     static func inside(_ root: String?, _ path: String) -> String {
         guard let root, path.hasPrefix("/") else { return path }
         return root + path
-    }
-
-    /// nil when the path exists, else the errno that stat(2) gave.
-    public static func checkPath(_ path: String) -> Int32? {
-        Kernel.fileStatus(path) == nil ? errno : nil
     }
 
     private static func passwdShell(context: HostContext) -> String? {
@@ -114,12 +114,17 @@ public struct UnsharePlan: Sendable {
 public enum ProcessEnvironment {
     public static var current: [String] {
         var result: [String] = []
-        guard var pointer = swnsEnviron() else { return result }
+        guard var pointer = swns_environ() else { return result }
         while let entry = pointer.pointee {
             result.append(String(cString: entry))
             pointer += 1
         }
         return result
+    }
+
+    /// The variable from the process's own environment.
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 
     public static func value(_ name: String, in environment: [String]) -> String? {
