@@ -18,7 +18,10 @@ TOOLS := swunshare
 
 SWIFT       ?= swift
 # Fully static executables: no dynamic loader work at start-up (see the README's Benchmarks).
-SWIFT_RELEASE_FLAGS := -c release -Xswiftc -static-executable
+# Linked by lld in the order of link/startup.order, so that a run touches few pages (see link/generate.py).
+SWIFT_RELEASE_FLAGS := -c release -Xswiftc -static-executable -Xswiftc -use-ld=lld \
+                       -Xlinker --symbol-ordering-file=$(CURDIR)/link/startup.order \
+                       -Xlinker --no-warn-symbol-ordering
 RELEASEDIR  := .build/release
 
 # Whatever man pages and completions exist; each tool brings its own as it is added.
