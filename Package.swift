@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "SwnsCore", targets: ["SwnsCore"]),
         .executable(name: "swunshare", targets: ["swunshare"]),
+        .executable(name: "swnsenter", targets: ["swnsenter"]),
     ],
     targets: [
         .target(name: "CSwns"),
@@ -16,8 +17,9 @@ let package = Package(
         ),
         .target(name: "SwnsCore", dependencies: ["CSwns", "CLibcap"]),
         .executableTarget(name: "swunshare", dependencies: ["SwnsCore"]),
+        .executableTarget(name: "swnsenter", dependencies: ["SwnsCore"]),
         .testTarget(name: "SwnsCoreTests", dependencies: ["SwnsCore"]),
-        .testTarget(name: "SwunshareTests", dependencies: ["SwnsCore", "swunshare"]),
+        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "swunshare", "swnsenter"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
+#include <linux/sockios.h>
 
 _Static_assert(SWNS_CLONE_NEWTIME == CLONE_NEWTIME, "CLONE_NEWTIME");
 _Static_assert(SWNS_CLONE_NEWNS == CLONE_NEWNS, "CLONE_NEWNS");
@@ -37,12 +40,40 @@ _Static_assert(SWNS_NS_GET_USERNS == NS_GET_USERNS, "NS_GET_USERNS");
 _Static_assert(SWNS_NS_GET_PARENT == NS_GET_PARENT, "NS_GET_PARENT");
 _Static_assert(SWNS_NS_GET_NSTYPE == NS_GET_NSTYPE, "NS_GET_NSTYPE");
 _Static_assert(SWNS_NS_GET_OWNER_UID == NS_GET_OWNER_UID, "NS_GET_OWNER_UID");
+_Static_assert(SWNS_NS_GET_ID == _IOR(0xb7, 13, uint64_t), "NS_GET_ID");
+_Static_assert(SWNS_SIOCGSKNS == SIOCGSKNS, "SIOCGSKNS");
 
 int swns_unshare(int flags) { return unshare(flags); }
 int swns_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int swns_default_signal(int signo) { return signal(signo, SIG_DFL) == SIG_ERR ? -1 : 0; }
 int swns_setns(int fd, int nstype) { return setns(fd, nstype); }
 int swns_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+int swns_pidfd_getfd(int pidfd, int targetfd) { return (int)syscall(SYS_pidfd_getfd, pidfd, targetfd, 0); }
+int swns_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); }
+int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value) { return ioctl(fd, request, value); }
+
+int swns_open_namespace_by_id(uint64_t id) {
+    // struct nsfs_file_handle: ns_id, then ns_type and ns_inum, both 0 to match any.
+    struct file_handle *handle = calloc(1, sizeof(*handle) + 16);
+    if (!handle)
+        return -1;
+    handle->handle_bytes = 16;
+    handle->handle_type = SWNS_FILEID_NSFS;
+    memcpy(handle->f_handle, &id, sizeof(id));
+    int fd = open_by_handle_at(SWNS_FD_NSFS_ROOT, handle, O_RDONLY | O_CLOEXEC);
+    int saved = errno;
+    free(handle);
+    errno = saved;
+    return fd;
+}
+
+long swns_fstatfs_type(int fd) {
+    struct statfs buf;
+    if (fstatfs(fd, &buf) != 0)
+        return 0;
+    return (long)buf.f_type;
+}
+
 int swns_set_pdeathsig(int signo) { return prctl(PR_SET_PDEATHSIG, signo, 0, 0, 0); }
 int swns_cap_ambient_raise(unsigned long cap) { return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0); }
 int swns_sethostname(const char *name, size_t len) { return sethostname(name, len); }
@@ -83,12 +114,11 @@ void swns_getopt_reset(void) {
     // optind = 0 makes glibc reinitialise its internal state, including the
     // position inside a group of short options.
     optind = 0;
-    opterr = 1;
+    opterr = 0;
 }
 
 int swns_getopt_long(int argc, char *const argv[], const char *shortopts,
-                     const struct swns_long_option *longopts, size_t count,
-                     char **diagnostic) {
+                     const struct swns_long_option *longopts, size_t count) {
     struct option *table = calloc(count + 1, sizeof(*table));
     if (!table)
         return -2;
@@ -98,27 +128,11 @@ int swns_getopt_long(int argc, char *const argv[], const char *shortopts,
         table[i].flag = NULL;
         table[i].val = longopts[i].val;
     }
-
-    // getopt prints its diagnostics to stderr; catch them so that the caller decides
-    // where they go (the tools print them unchanged, unit tests compare them).
-    char *text = NULL;
-    size_t length = 0;
-    FILE *capture = open_memstream(&text, &length);
-    FILE *saved = stderr;
-    if (capture)
-        stderr = capture;
     int c = getopt_long(argc, argv, shortopts, table, NULL);
-    if (capture) {
-        stderr = saved;
-        fclose(capture);
-        if (length > 0)
-            *diagnostic = text;
-        else
-            free(text);
-    }
     free(table);
     return c;
 }
 
 const char *swns_optarg(void) { return optarg; }
+int swns_optopt(void) { return optopt; }
 int swns_optind(void) { return optind; }

@@ -35,12 +35,30 @@
 #define SWNS_NS_GET_NSTYPE    0xb703UL
 #define SWNS_NS_GET_OWNER_UID 0xb704UL
 
+// Namespace ids (Linux 6.18): NS_GET_ID reads one; a namespace file handle opened against
+// FD_NSFS_ROOT reopens the namespace from it (linux/nsfs.h, linux/exportfs.h).
+#define SWNS_NS_GET_ID     0x8008b70dUL
+#define SWNS_FD_NSFS_ROOT  (-10003)
+#define SWNS_FILEID_NSFS   0xf1
+// The network namespace of a socket (linux/sockios.h).
+#define SWNS_SIOCGSKNS     0x894c
+// statfs f_type of pidfs, where each pidfd's inode number names one process for good.
+#define SWNS_PIDFS_MAGIC   0x50494446
+
 int swns_unshare(int flags);
 int swns_pipe_cloexec(int fds[2]);
 // signal(signo, SIG_DFL); -1 on failure.
 int swns_default_signal(int signo);
 int swns_setns(int fd, int nstype);
 int swns_pidfd_open(pid_t pid, unsigned int flags);
+int swns_pidfd_getfd(int pidfd, int targetfd);
+// ioctl(2) with no argument (NS_GET_*, SIOCGSKNS) and with a pointer to a 64-bit value (NS_GET_ID).
+int swns_ioctl_none(int fd, unsigned long request);
+int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value);
+// open_by_handle_at(FD_NSFS_ROOT, {id, type 0, inode 0}, O_RDONLY | O_CLOEXEC): the namespace with that id.
+int swns_open_namespace_by_id(uint64_t id);
+// The f_type of the file system under fd, or 0 with errno set.
+long swns_fstatfs_type(int fd);
 int swns_set_pdeathsig(int signo);
 int swns_cap_ambient_raise(unsigned long cap);
 int swns_sethostname(const char *name, size_t len);
@@ -67,12 +85,12 @@ void swns_getopt_unlock(void);
 // Resets getopt's state so that a new argument vector can be parsed in the same process.
 void swns_getopt_reset(void);
 
-// One step of getopt_long. getopt's own diagnostic, if it printed one, is returned in
-// *diagnostic (malloc'd, to be freed by the caller) instead of going to stderr.
+// One step of getopt_long, silent (opterr is 0): the caller words the diagnostics, because
+// getopt would write them to the process-wide stderr, which other threads share.
 int swns_getopt_long(int argc, char *const argv[], const char *shortopts,
-                     const struct swns_long_option *longopts, size_t count,
-                     char **diagnostic);
+                     const struct swns_long_option *longopts, size_t count);
 const char *swns_optarg(void);
+int swns_optopt(void);
 int swns_optind(void);
 
 #endif

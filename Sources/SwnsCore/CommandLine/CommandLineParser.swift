@@ -40,7 +40,8 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         } ?? options
         self.options = ordered
         self.stopAtFirstOperand = stopAtFirstOperand
-        var short = stopAtFirstOperand ? "+" : ""
+        // ":" makes getopt tell a missing argument (':') from an unknown option ('?').
+        var short = stopAtFirstOperand ? "+:" : ":"
         for option in ordered {
             guard let letter = option.short else { continue }
             short.append(letter)
@@ -79,15 +80,20 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         var error: UsageError?
         let argc = Int32(arguments.count)
         while true {
-            var diagnostic: UnsafeMutablePointer<CChar>? = nil
-            let c = swns_getopt_long(argc, &argv, shortString, table, table.count, &diagnostic)
-            if let diagnostic {
-                let message = String(cString: diagnostic)
-                free(diagnostic)
-                error = UsageError(getoptMessage: message)
+            let before = swns_optind()
+            let c = swns_getopt_long(argc, &argv, shortString, table, table.count)
+            if c == -1 { break }
+            if c == Int32(UInt8(ascii: "?")) || c == Int32(UInt8(ascii: ":")) {
+                // The word getopt was in: the one it stepped past, or the group of short options
+                // it is still inside.
+                let after = Int(swns_optind())
+                let index = after > Int(before) ? after - 1 : after
+                let word = index < arguments.count ? String(cString: argv[index]!) : ""
+                error = UsageError(getoptMessage: diagnostic(program: arguments.first ?? "", word: word,
+                                                             missingArgument: c == Int32(UInt8(ascii: ":")),
+                                                             letter: swns_optopt()))
                 break
             }
-            if c == -1 { break }
             // A linear search: a dictionary here would make the runtime look up Hashable
             // conformances at start-up, which costs more than the forty comparisons.
             guard let index = values.firstIndex(of: c) else {
@@ -101,5 +107,30 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         let first = Int(swns_optind())
         let operands = first < arguments.count ? argv[first..<arguments.count].map { String(cString: $0!) } : []
         return ParsedCommandLine(options: parsed, operands: operands, error: error)
+    }
+
+    /// glibc getopt's diagnostic, word for word (getopt_long in glibc 2.36, posix/getopt.c), for
+    /// the error getopt reported silently. `word` is the argument it was in.
+    func diagnostic(program: String, word: String, missingArgument: Bool, letter: Int32) -> String {
+        guard word.hasPrefix("--") else {
+            let character = Character(Unicode.Scalar(UInt8(truncatingIfNeeded: letter)))
+            return missingArgument ? "\(program): option requires an argument -- '\(character)'\n"
+                : "\(program): invalid option -- '\(character)'\n"
+        }
+        let text = word.dropFirst(2)
+        let name = text.prefix { $0 != "=" }
+        let candidates = options.filter { $0.long.hasPrefix(name) }
+        let found = options.first { $0.long == name } ?? candidates.first
+        if missingArgument, let found {
+            return "\(program): option '--\(found.long)' requires an argument\n"
+        }
+        if options.contains(where: { $0.long == name }) || candidates.count == 1, let found {
+            return "\(program): option '--\(found.long)' doesn't allow an argument\n"
+        }
+        if candidates.count > 1 {
+            return "\(program): option '--\(text)' is ambiguous; possibilities:"
+                + candidates.map { " '--\($0.long)'" }.joined() + "\n"
+        }
+        return "\(program): unrecognized option '--\(text)'\n"
     }
 }

@@ -44,10 +44,12 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
     }
 }
 
-/// util-linux's --help layout: option synopsis in a 27-column field, text after it.
+/// util-linux's --help layout: option synopsis in a fixed-width field (27 columns for unshare,
+/// 24 for nsenter), text after it. A synopsis too wide for the field gets a line of its own
+/// (unshare) or one space before its text (nsenter).
 public struct HelpText {
     public static func render<Tag>(usage: [String], summary: String, options: [OptionSpec<Tag>],
-                                   manPage: String) -> String {
+                                   manPage: String, column: Int = 27, wideOnOwnLine: Bool = true) -> String {
         var text = "\nUsage:\n"
         for line in usage { text += " \(line)\n" }
         text += "\n\(summary)\n\nOptions:\n"
@@ -58,14 +60,15 @@ public struct HelpText {
                 group = option.group
             }
             let lead = " \(option.synopsis)"
-            let column = 27
             let indent = String(repeating: " ", count: column)
             var lines = option.help.split(separator: "\n", omittingEmptySubsequences: false)[...]
             // A synopsis too wide for its column gets a line of its own, as in util-linux.
             if lead.count < column - 1 {
                 text += lead + String(repeating: " ", count: column - lead.count) + lines.removeFirst() + "\n"
-            } else {
+            } else if wideOnOwnLine {
                 text += lead + "\n"
+            } else {
+                text += lead + " " + lines.removeFirst() + "\n"
             }
             for line in lines { text += indent + line + "\n" }
         }

@@ -78,10 +78,9 @@ public struct UnsharePlan: Sendable {
         }
 
         if command.program.isEmpty {
-            let shell = variable("SHELL").flatMap { $0.isEmpty ? nil : $0 }
-                ?? Self.passwdShell(context: context) ?? "/bin/sh"
-            program = [shell]
-            programArgv0 = "-" + (shell.split(separator: "/").last.map(String.init) ?? shell)
+            let shell = LoginShell.resolve(environment: environment, context: context)
+            program = [shell.path]
+            programArgv0 = shell.argv0
         } else {
             program = command.program
             programArgv0 = nil
@@ -103,11 +102,6 @@ public struct UnsharePlan: Sendable {
         return root + path
     }
 
-    private static func passwdShell(context: HostContext) -> String? {
-        guard case .success(let passwd) = context.readFile("/etc/passwd"),
-              let entry = Accounts.user(id: getuid(), passwd: passwd), !entry.shell.isEmpty else { return nil }
-        return entry.shell
-    }
 }
 
 /// The process environment without Foundation.

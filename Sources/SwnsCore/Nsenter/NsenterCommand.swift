@@ -1,0 +1,181 @@
+import Glibc
+
+/// swnsenter's command line, every value converted and checked on its own and the options
+/// checked against each other. Nothing is opened yet: that is `NsenterPlan`'s work.
+public struct NsenterCommand: Equatable, Sendable {
+    public enum Action: Equatable, Sendable { case run, help, version }
+
+    /// `-t PID` or `-t PID:INODE`, where INODE is the inode of the process's pidfd (pidfs).
+    public struct Target: Equatable, Sendable {
+        public var pid: pid_t
+        public var inode: UInt64?
+    }
+
+    /// Where a namespace comes from.
+    public enum Source: Equatable, Sendable {
+        /// The target process's.
+        case target
+        /// A namespace file: /proc/PID/ns/TYPE, a bind mount such as /run/netns/NAME.
+        case file(String)
+        /// A namespace id (`=:NSID`).
+        case id(UInt64)
+    }
+
+    /// A uid or gid, or `follow`: the owner of /proc/PID.
+    public enum ID: Equatable, Sendable {
+        case value(UInt32)
+        case follow
+    }
+
+    /// `-r`/`-w` without a value mean the target's own root or working directory.
+    public enum Directory: Equatable, Sendable {
+        case target
+        case path(String)
+    }
+
+    public var action: Action = .run
+    public var target: Target?
+    public var all = false
+    /// The namespaces named on the command line; `--all` adds the rest in the plan.
+    public var namespaces: [NamespaceKind: Source] = [:]
+    public var netSocket: Int32?
+    public var userParent = false
+    public var uid: ID?
+    public var gid: ID?
+    public var preserveCredentials = false
+    public var keepCaps = false
+    public var root: Directory?
+    public var workingDirectory: Directory?
+    public var workingDirectoryInNamespace: String?
+    public var environment = false
+    public var noFork = false
+    public var joinCgroup = false
+    /// The program and its arguments; empty means the shell.
+    public var program: [String] = []
+
+    public init() {}
+
+    /// Parses argv: values in command-line order, the first bad one reported, as util-linux's
+    /// getopt loop does; `-h`/`-V` win over anything after them. Then the checks between options.
+    public static func parse(_ arguments: [String]) throws(SwnsError) -> NsenterCommand {
+        let parsed = NsenterOption.parser.parse(arguments)
+        var command = NsenterCommand()
+        for option in parsed.options {
+            try command.apply(option.tag, option.value)
+            if command.action != .run { return command }
+        }
+        if let error = parsed.error { throw .usage(error.getoptMessage) }
+        command.program = parsed.operands
+        try command.validate()
+        return command
+    }
+
+    private mutating func apply(_ option: NsenterOption, _ value: String?) throws(SwnsError) {
+        switch option {
+        case .all:
+            all = true
+        case .target:
+            target = try Self.target(value ?? "")
+        case .namespace(let kind):
+            namespaces[kind] = try Self.source(value)
+        case .netSocket:
+            guard let text = value, let fd = Int32(text), fd >= 0 else {
+                throw SwnsError("failed to parse file descriptor: '\(value ?? "")'")
+            }
+            netSocket = fd
+        case .userParent:
+            userParent = true
+        case .setuid:
+            uid = try Self.id(value ?? "", "failed to parse uid")
+        case .setgid:
+            gid = try Self.id(value ?? "", "failed to parse gid")
+        case .preserveCredentials:
+            preserveCredentials = true
+        case .keepCaps:
+            keepCaps = true
+        case .root:
+            root = value.map { .path($0) } ?? .target
+        case .workingDirectory:
+            workingDirectory = value.map { .path($0) } ?? .target
+        case .workingDirectoryInNamespace:
+            workingDirectoryInNamespace = value
+        case .environment:
+            environment = true
+        case .noFork:
+            noFork = true
+        case .joinCgroup:
+            joinCgroup = true
+        case .help:
+            action = .help
+        case .version:
+            action = .version
+        }
+    }
+
+    /// The checks between options, in the order util-linux makes them.
+    private func validate() throws(SwnsError) {
+        if workingDirectory != nil && workingDirectoryInNamespace != nil {
+            throw SwnsError("options --wd and --wdns cannot be combined")
+        }
+        if target == nil {
+            func needsTarget(_ option: String) -> SwnsError { SwnsError("no target PID specified for \(option)") }
+            if all { throw needsTarget("--all") }
+            for kind in NamespaceKind.all where namespaces[kind] == .target {
+                throw needsTarget("--\(kind.longOption)")
+            }
+            if netSocket != nil { throw needsTarget("--net-socket") }
+            if root == .target { throw needsTarget("--root") }
+            if workingDirectory == .target { throw needsTarget("--wd") }
+            if environment { throw needsTarget("--env") }
+            if joinCgroup { throw needsTarget("--join-cgroup") }
+            if uid == .follow { throw needsTarget("--setuid follow") }
+            if gid == .follow { throw needsTarget("--setgid follow") }
+        }
+        let somethingToDo = all || !namespaces.isEmpty || netSocket != nil || userParent || root != nil
+            || workingDirectory != nil || workingDirectoryInNamespace != nil || environment || joinCgroup
+            || uid != nil || gid != nil
+        if !somethingToDo { throw SwnsError("no namespace specified") }
+    }
+
+    /// `PID` or `PID:INODE`: decimal, PID above 0.
+    static func target(_ text: String) throws(SwnsError) -> Target {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let pidText = parts.first, isDecimal(pidText), let pid = pid_t(pidText), pid > 0 else {
+            throw SwnsError("failed to parse PID argument '\(text)'")
+        }
+        var target = Target(pid: pid, inode: nil)
+        if parts.count == 2 {
+            guard isDecimal(parts[1]), let inode = UInt64(parts[1]) else {
+                throw SwnsError("failed to parse PID argument '\(text)'")
+            }
+            target.inode = inode
+        }
+        return target
+    }
+
+    /// The value of a namespace option: none, `FILE`, `=FILE` (getopt leaves the `=` of `-n=FILE`)
+    /// or `:NSID`.
+    static func source(_ value: String?) throws(SwnsError) -> Source {
+        guard var text = value else { return .target }
+        if text.hasPrefix("=") { text.removeFirst() }
+        if text.hasPrefix(":") {
+            let digits = text.dropFirst()
+            guard isDecimal(digits), let id = UInt64(digits), id > 0 else {
+                throw SwnsError("failed to parse namespace id: '\(digits)'")
+            }
+            return .id(id)
+        }
+        guard !text.isEmpty else { throw SwnsError("empty namespace file name") }
+        return .file(text)
+    }
+
+    static func id(_ text: String, _ message: String) throws(SwnsError) -> ID {
+        if text == "follow" { return .follow }
+        guard isDecimal(text), let id = UInt32(text), id != UInt32.max else { throw SwnsError("\(message): '\(text)'") }
+        return .value(id)
+    }
+
+    static func isDecimal<S: StringProtocol>(_ text: S) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+}

@@ -1,0 +1,57 @@
+/// swnsenter's options: one table for getopt, --help, and the documentation checks.
+public enum NsenterOption: Hashable, Sendable {
+    case all, target
+    case namespace(NamespaceKind)
+    case netSocket, userParent
+    case setuid, setgid, preserveCredentials, keepCaps
+    case root, workingDirectory, workingDirectoryInNamespace
+    case environment, noFork, joinCgroup
+    case help, version
+
+    public static let table: [OptionSpec<NsenterOption>] = [
+        OptionSpec(.all, long: "all", short: "a", help: "enter all namespaces"),
+        OptionSpec(.target, long: "target", short: "t", argument: .required, value: "<pid>[:<inode>]",
+                   help: "target process to get namespaces from"),
+    ] + NamespaceKind.optionOrder.flatMap { kind in
+        [OptionSpec(.namespace(kind), long: kind.longOption, short: kind.shortOption, argument: .optional,
+                    value: "<file>", help: "enter \(kind.title == "mounts" ? "mount" : kind.title) namespace"
+                        + (kind == .uts ? " (hostname etc)" : ""))]
+            + (kind == .net ? [OptionSpec(.netSocket, long: "net-socket", short: "N", argument: .required, value: "<fd>",
+                                          help: "enter socket's network namespace (use with --target)")] : [])
+            + (kind == .user ? [OptionSpec(.userParent, long: "user-parent", help: "enter parent user namespace")] : [])
+    } + [
+        OptionSpec(.setuid, long: "setuid", short: "S", argument: .required, value: "<uid>|follow",
+                   help: "set uid in entered namespace"),
+        OptionSpec(.setgid, long: "setgid", short: "G", argument: .required, value: "<gid>|follow",
+                   help: "set gid in entered namespace"),
+        OptionSpec(.preserveCredentials, long: "preserve-credentials", help: "do not touch uids or gids"),
+        OptionSpec(.keepCaps, long: "keep-caps", help: "retain capabilities granted in user namespaces"),
+        OptionSpec(.root, long: "root", short: "r", argument: .optional, value: "<dir>",
+                   help: "set the root directory"),
+        OptionSpec(.workingDirectory, long: "wd", short: "w", argument: .optional, value: "<dir>",
+                   help: "set the working directory"),
+        OptionSpec(.workingDirectoryInNamespace, long: "wdns", short: "W", argument: .required, value: "<dir>",
+                   help: "set the working directory in namespace"),
+        OptionSpec(.environment, long: "env", short: "e", help: "inherit environment variables from target process"),
+        OptionSpec(.noFork, long: "no-fork", short: "F", help: "do not fork before exec'ing <program>"),
+        OptionSpec(.joinCgroup, long: "join-cgroup", short: "c", help: "join the cgroup of the target process"),
+        OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
+        OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
+    ]
+
+    /// util-linux's order of long options, which getopt follows when it lists the candidates
+    /// of an ambiguous abbreviation (`--w`: `--wd`, `--wdns`).
+    static let getoptOrder = [
+        "all", "help", "version", "target", "mount", "uts", "ipc", "net", "net-socket", "pid", "user", "cgroup",
+        "time", "setuid", "setgid", "root", "wd", "wdns", "env", "no-fork", "join-cgroup", "preserve-credentials",
+        "keep-caps", "user-parent",
+    ]
+
+    public static let parser = CommandLineParser(options: table, getoptOrder: getoptOrder)
+
+    public static var helpText: String {
+        HelpText.render(usage: ["swnsenter [options] [<program> [<argument>...]]"],
+                        summary: "Run a program with namespaces of other processes.",
+                        options: table, manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false)
+    }
+}

@@ -1,0 +1,19 @@
+import Glibc
+
+/// The program the tools run when the command line names none: the caller's shell, started as a
+/// login shell (`-bash`), as util-linux does.
+public enum LoginShell {
+    /// `$SHELL` (from `environment` when given, else the process's own), else the caller's shell in
+    /// /etc/passwd, else /bin/sh; with the argv[0] that makes it a login shell.
+    public static func resolve(environment: [String]?, context: HostContext) -> (path: String, argv0: String) {
+        let variable = environment.map { ProcessEnvironment.value("SHELL", in: $0) } ?? ProcessEnvironment.value("SHELL")
+        let shell = variable.flatMap { $0.isEmpty ? nil : $0 } ?? passwdShell(context: context) ?? "/bin/sh"
+        return (shell, "-" + (shell.split(separator: "/").last.map(String.init) ?? shell))
+    }
+
+    private static func passwdShell(context: HostContext) -> String? {
+        guard case .success(let passwd) = context.readFile("/etc/passwd"),
+              let entry = Accounts.user(id: getuid(), passwd: passwd), !entry.shell.isEmpty else { return nil }
+        return entry.shell
+    }
+}

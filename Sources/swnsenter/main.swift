@@ -1,0 +1,18 @@
+import Glibc
+import SwnsCore
+
+let diagnostics = Diagnostics(program: "swnsenter")
+do {
+    let command = try NsenterCommand.parse(CommandLine.arguments)
+    switch command.action {
+    case .help:
+        StandardStreams.out(NsenterOption.helpText)
+    case .version:
+        StandardStreams.out(Swns.versionLine(tool: "swnsenter"))
+    case .run:
+        let plan = try NsenterPlan(command)
+        exit(try plan.perform())
+    }
+} catch {
+    diagnostics.fail(error)
+}
