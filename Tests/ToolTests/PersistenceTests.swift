@@ -29,8 +29,8 @@ import Testing
         #expect(stat(file.path, &st) == 0)
         #expect(created.stdout == "pid:[\(st.st_ino)]\n")
         let live = ScratchFile()
-        let holder = try Spawned(Host.swunshare, ["--pid=\(live.path)", "--fork", "sleep", "300"])
-        defer { kill(holder.pid, SIGKILL); _ = holder.wait() }
+        // Killed with its sleeping child, and reaped, however the test ends.
+        let holder = try TargetProcess(Host.swunshare, ["--pid=\(live.path)", "--fork"])
         var entered = Outcome(status: -1, signal: nil, stdout: "", stderr: "")
         for _ in 0..<200 {
             entered = try run("/usr/bin/nsenter", ["--pid=\(live.path)", "sh", "-c", "echo $$"])
@@ -38,6 +38,7 @@ import Testing
             usleep(10_000)
         }
         #expect(entered.stdout == "2\n", "\(entered)")
+        withExtendedLifetime(holder) {}
     }
 
     @Test func hostnameInAPersistedNamespace() throws {

@@ -75,7 +75,7 @@ import Testing
 
     @Test func theChildDiesWithSwunshare() throws {
         let (process, child) = try start(["--fork", "--kill-child", "--pid", "--mount-proc", "sleep", "300"])
-        defer { kill(child, SIGKILL) }
+        defer { reap(child) }
         kill(process.pid, SIGKILL)
         _ = process.wait()
         #expect(waitGone(child))
@@ -83,7 +83,7 @@ import Testing
 
     @Test func withoutKillChildTheChildLivesOn() throws {
         let (process, child) = try start(["--fork", "sleep", "300"])
-        defer { kill(child, SIGKILL) }
+        defer { reap(child) }
         kill(process.pid, SIGKILL)
         _ = process.wait()
         usleep(100_000)
@@ -92,7 +92,7 @@ import Testing
 
     @Test func aChosenSignal() throws {
         let (process, child) = try start(["--kill-child=SIGTERM", "sleep", "300"])
-        defer { kill(child, SIGKILL) }
+        defer { reap(child) }
         kill(process.pid, SIGKILL)
         _ = process.wait()
         #expect(waitGone(child))
@@ -100,7 +100,7 @@ import Testing
 
     @Test func forwardSignals() throws {
         let (process, child) = try start(["--forward-signals", "sleep", "300"])
-        defer { kill(child, SIGKILL) }
+        defer { reap(child) }
         kill(process.pid, SIGTERM)
         let result = process.wait()
         #expect(result.signal == SIGTERM, "swunshare dies of the signal its child died of")
@@ -110,7 +110,7 @@ import Testing
     @Test func sigtermIsLeftToTheChild() throws {
         // Like util-linux, a waiting swunshare blocks SIGINT and SIGTERM.
         let (process, child) = try start(["--fork", "sleep", "300"])
-        defer { kill(child, SIGKILL); kill(process.pid, SIGKILL) }
+        defer { reap(child); kill(process.pid, SIGKILL) }
         kill(process.pid, SIGTERM)
         usleep(100_000)
         #expect(isAlive(process.pid))

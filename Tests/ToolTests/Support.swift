@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import CSwns
+import SwnsCore
 import Testing
 
 /// What a finished command left behind.
@@ -104,6 +106,27 @@ final class ScratchFile {
     }
 }
 
+/// Processes that a test orphans (the child of a swunshare it killed) become children of the
+/// test process, so that `reap` can collect them: left to PID 1 they may stay zombies (the init of
+/// a container or of this test machine need not reap).
+let adoptOrphans: Bool = swns_set_child_subreaper() == 0
+
+/// Kills `pid` and collects it, when it is ours to collect (a child, or an adopted orphan).
+func reap(_ pid: pid_t) {
+    kill(pid, SIGKILL)
+    for _ in 0..<5000 {
+        let rc = waitpid(pid, nil, WNOHANG)
+        if rc == pid || (rc < 0 && errno == ECHILD) { return }
+        usleep(1000)
+    }
+}
+
+/// The children of `pid`.
+func children(of pid: pid_t) -> [pid_t] {
+    let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").compactMap { pid_t($0) }
+}
+
 /// A process started with posix_spawn: Foundation's Process loses track of children that die
 /// of a signal at once, and waits for grandchildren that keep its descriptors.
 struct Spawned {
@@ -111,6 +134,7 @@ struct Spawned {
 
     init(_ executable: String, _ arguments: [String], asUser uid: uid_t? = nil, environment: [String: String]? = nil,
          stdout: String = "/dev/null", stderr: String = "/dev/null") throws {
+        _ = adoptOrphans
         var argv = [executable] + arguments
         var path = executable
         if let uid {
@@ -187,4 +211,114 @@ func lines(_ text: String) -> [String] {
 
 extension Trait where Self == ConditionTrait {
     static var root: Self { .enabled(if: Host.isRoot, "needs root: creates namespaces, mounts and maps ids") }
+}
+
+extension Host {
+    static var swnsenter: String { buildFolder + "/swnsenter" }
+}
+
+func swnsenter(_ arguments: [String], asUser uid: uid_t? = nil) throws -> Outcome {
+    try run(uid == nil ? Host.swnsenter : Host.publicFolder + "/swnsenter", arguments, asUser: uid)
+}
+
+/// A long-running process in namespaces of its own, for the tools to enter: `sleep` started by a
+/// launcher (swunshare or util-linux unshare, with or without --fork). Killed and reaped when the
+/// test lets go of it, also when the test fails.
+final class TargetProcess {
+    let launcher: Spawned
+    /// The sleeping process, in all the namespaces the launcher made.
+    let pid: pid_t
+
+    init(_ executable: String, _ arguments: [String], sleeper: [String] = ["sleep", "600"], asUser uid: uid_t? = nil,
+         environment: [String: String]? = nil) throws {
+        launcher = try Spawned(executable, arguments + sleeper, asUser: uid, environment: environment)
+        let name = URL(fileURLWithPath: sleeper[0]).lastPathComponent
+        let deadline = Date().addingTimeInterval(10)
+        var found: pid_t?
+        while found == nil && Date() < deadline {
+            found = TargetProcess.find(named: name, from: launcher.pid)
+            if found == nil { usleep(2000) }
+        }
+        guard let found else {
+            kill(launcher.pid, SIGKILL)
+            _ = launcher.wait()
+            throw POSIXError(.ESRCH)
+        }
+        pid = found
+    }
+
+    /// The launcher itself once it has exec'd the sleeper, or its child that has.
+    private static func find(named name: String, from launcher: pid_t) -> pid_t? {
+        if command(of: launcher) == name { return launcher }
+        let children = (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ").compactMap({ pid_t($0) }) where command(of: child) == name {
+            return child
+        }
+        return nil
+    }
+
+    static func command(of pid: pid_t) -> String? {
+        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
+    }
+
+    func namespace(_ entry: String) -> String? { Host.namespaceLink(entry, pid: String(pid)) }
+
+    /// The sleeper first, so that a launcher that waits for it exits by itself; then whatever
+    /// is left, and an orphaned sleeper too.
+    deinit {
+        kill(pid, SIGKILL)
+        _ = launcher.wait(timeout: 5)
+        if pid != launcher.pid { reap(pid) }
+    }
+}
+
+/// The inode of a pidfd for `pid`: what `swnsenter -t PID:INODE` checks.
+func pidfdInode(_ pid: pid_t) -> UInt64? {
+    guard let fd = try? Kernel.pidfdOpen(pid) else { return nil }
+    defer { close(fd) }
+    return NamespaceFiles.inode(fd)
+}
+
+/// A statically linked program that prints its working directory, then the content of /marker,
+/// and with an argument sleeps: it runs in a root directory that holds nothing else.
+enum StaticProbe {
+    static let source = """
+        #include <stdio.h>
+        #include <unistd.h>
+        int main(int argc, char **argv) {
+            char buffer[4096];
+            if (argc > 1) { pause(); return 0; }
+            puts(getcwd(buffer, sizeof buffer) ? buffer : "(unreachable)");
+            FILE *marker = fopen("/marker", "r");
+            if (marker && fgets(buffer, sizeof buffer, marker)) fputs(buffer, stdout);
+            return 0;
+        }
+        """
+
+    /// A new root folder with the probe at /probe, a /sub folder and a /marker file; removed by
+    /// the caller with `remove`.
+    static func makeRoot(marker: String) throws -> String {
+        let root = "/tmp/" + uniqueName("swns-root")
+        try FileManager.default.createDirectory(atPath: root + "/sub", withIntermediateDirectories: true)
+        try (marker + "\n").write(toFile: root + "/marker", atomically: true, encoding: .utf8)
+        try source.write(toFile: root + "/probe.c", atomically: true, encoding: .utf8)
+        // cc on a Debian machine, else the clang that comes with Swift.
+        let compiler = ["cc", "gcc", "clang"].lazy.compactMap(which).first ?? "cc"
+        let outcome = try run(compiler, ["-static", "-O1", "-o", root + "/probe", root + "/probe.c"])
+        guard outcome.status == 0 else {
+            remove(root)
+            throw POSIXError(.ENOEXEC)
+        }
+        return root
+    }
+
+    static func remove(_ root: String) {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+/// The executable `name` on PATH, as a shell would find it.
+func which(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

@@ -60,6 +60,8 @@ int swns_open_namespace_by_id(uint64_t id);
 // The f_type of the file system under fd, or 0 with errno set.
 long swns_fstatfs_type(int fd);
 int swns_set_pdeathsig(int signo);
+// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants become our children.
+int swns_set_child_subreaper(void);
 int swns_cap_ambient_raise(unsigned long cap);
 int swns_sethostname(const char *name, size_t len);
 int swns_setdomainname(const char *name, size_t len);

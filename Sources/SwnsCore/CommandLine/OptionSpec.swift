@@ -46,10 +46,12 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
 
 /// util-linux's --help layout: option synopsis in a fixed-width field (27 columns for unshare,
 /// 24 for nsenter), text after it. A synopsis too wide for the field gets a line of its own
-/// (unshare) or one space before its text (nsenter).
+/// (unshare) or one space before its text (nsenter); nsenter also lines up options without a short
+/// form under the long ones (`     --keep-caps`).
 public struct HelpText {
     public static func render<Tag>(usage: [String], summary: String, options: [OptionSpec<Tag>],
-                                   manPage: String, column: Int = 27, wideOnOwnLine: Bool = true) -> String {
+                                   manPage: String, column: Int = 27, wideOnOwnLine: Bool = true,
+                                   alignLongOnly: Bool = false) -> String {
         var text = "\nUsage:\n"
         for line in usage { text += " \(line)\n" }
         text += "\n\(summary)\n\nOptions:\n"
@@ -59,7 +61,7 @@ public struct HelpText {
                 text += "\n"
                 group = option.group
             }
-            let lead = " \(option.synopsis)"
+            let lead = (alignLongOnly && option.short == nil ? "     " : " ") + option.synopsis
             let indent = String(repeating: " ", count: column)
             var lines = option.help.split(separator: "\n", omittingEmptySubsequences: false)[...]
             // A synopsis too wide for its column gets a line of its own, as in util-linux.

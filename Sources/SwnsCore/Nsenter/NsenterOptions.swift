@@ -20,10 +20,10 @@ public enum NsenterOption: Hashable, Sendable {
                                           help: "enter socket's network namespace (use with --target)")] : [])
             + (kind == .user ? [OptionSpec(.userParent, long: "user-parent", help: "enter parent user namespace")] : [])
     } + [
-        OptionSpec(.setuid, long: "setuid", short: "S", argument: .required, value: "<uid>|follow",
-                   help: "set uid in entered namespace"),
-        OptionSpec(.setgid, long: "setgid", short: "G", argument: .required, value: "<gid>|follow",
-                   help: "set gid in entered namespace"),
+        OptionSpec(.setuid, long: "setuid", short: "S", argument: .required, value: "<uid>",
+                   help: "set uid in entered namespace (or follow the target)"),
+        OptionSpec(.setgid, long: "setgid", short: "G", argument: .required, value: "<gid>",
+                   help: "set gid in entered namespace (or follow the target)"),
         OptionSpec(.preserveCredentials, long: "preserve-credentials", help: "do not touch uids or gids"),
         OptionSpec(.keepCaps, long: "keep-caps", help: "retain capabilities granted in user namespaces"),
         OptionSpec(.root, long: "root", short: "r", argument: .optional, value: "<dir>",
@@ -52,6 +52,7 @@ public enum NsenterOption: Hashable, Sendable {
     public static var helpText: String {
         HelpText.render(usage: ["swnsenter [options] [<program> [<argument>...]]"],
                         summary: "Run a program with namespaces of other processes.",
-                        options: table, manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false)
+                        options: table, manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false,
+                        alignLongOnly: true)
     }
 }

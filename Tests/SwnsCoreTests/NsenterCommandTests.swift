@@ -1,0 +1,104 @@
+import Glibc
+import Testing
+@testable import SwnsCore
+
+private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand {
+    try NsenterCommand.parse(["swnsenter"] + arguments)
+}
+
+@Suite struct NsenterCommandTests {
+    @Test func namespaceValuesAreAttachedAndOptional() throws {
+        let command = try nsenter(["-t", "42", "-m", "-u/run/uts", "-i=/ipc", "--net=/run/netns/x", "-p:7", "--user=:8",
+                                   "-C", "--time", "ls", "-l"])
+        #expect(command.target == .init(pid: 42, inode: nil))
+        #expect(command.namespaces == [.mount: .target, .uts: .file("/run/uts"), .ipc: .file("/ipc"),
+                                       .net: .file("/run/netns/x"), .pid: .id(7), .user: .id(8),
+                                       .cgroup: .target, .time: .target])
+        #expect(command.program == ["ls", "-l"])
+    }
+
+    @Test func aDetachedWordIsTheProgram() throws {
+        // The value of -n is attached or absent, as in util-linux: "-n /x" enters the target's
+        // network namespace and runs /x.
+        let command = try nsenter(["-t", "1", "-n", "/x"])
+        #expect(command.namespaces == [.net: .target])
+        #expect(command.program == ["/x"])
+    }
+
+    @Test func targetWithInode() throws {
+        #expect(try nsenter(["-t", "42:123456", "-n"]).target == .init(pid: 42, inode: 123456))
+        #expect(try nsenter(["--target=9", "-a"]).target == .init(pid: 9, inode: nil))
+    }
+
+    @Test func everyOtherOption() throws {
+        let command = try nsenter(["-at", "5", "-N", "3", "--user-parent", "-S", "follow", "-G7", "--preserve-credentials",
+                                   "--keep-caps", "-r", "-w/srv", "-e", "-F", "-c"])
+        #expect(command.all)
+        #expect(command.netSocket == 3)
+        #expect(command.userParent)
+        #expect(command.uid == .follow)
+        #expect(command.gid == .value(7))
+        #expect(command.preserveCredentials && command.keepCaps && command.environment && command.noFork && command.joinCgroup)
+        #expect(command.root == .target)
+        #expect(command.workingDirectory == .path("/srv"))
+        #expect(try nsenter(["-W", "/in", "-n/x"]).workingDirectoryInNamespace == "/in")
+    }
+
+    @Test func helpAndVersionWinOverWhatFollows() throws {
+        #expect(try nsenter(["-h", "--bogus"]).action == .help)
+        #expect(try nsenter(["-V", "-t", "x"]).action == .version)
+    }
+
+    @Test(arguments: [
+        (["-t", "abc", "-n"], "failed to parse PID argument 'abc'"),
+        (["-t", "0", "-n"], "failed to parse PID argument '0'"),
+        (["-t", "-5", "-n"], "failed to parse PID argument '-5'"),
+        (["-t", "5:", "-n"], "failed to parse PID argument '5:'"),
+        (["-t", "5:x", "-n"], "failed to parse PID argument '5:x'"),
+        (["-n:abc"], "failed to parse namespace id: 'abc'"),
+        (["--net=:0"], "failed to parse namespace id: '0'"),
+        (["-t", "1", "-S", "x"], "failed to parse uid: 'x'"),
+        (["-t", "1", "-G", "-1"], "failed to parse gid: '-1'"),
+        (["-t", "1", "-N", "x"], "failed to parse file descriptor: 'x'"),
+        (["-t", "1", "-w", "-W", "/x"], "options --wd and --wdns cannot be combined"),
+        ([], "no namespace specified"),
+        (["true"], "no namespace specified"),
+        (["-a"], "no target PID specified for --all"),
+        (["-m"], "no target PID specified for --mount"),
+        (["-n/x", "-U"], "no target PID specified for --user"),
+        (["-N", "3"], "no target PID specified for --net-socket"),
+        (["-r"], "no target PID specified for --root"),
+        (["-w"], "no target PID specified for --wd"),
+        (["-e", "-n/x"], "no target PID specified for --env"),
+        (["-c", "-n/x"], "no target PID specified for --join-cgroup"),
+        (["-S", "follow", "-n/x"], "no target PID specified for --setuid follow"),
+        (["-G", "follow", "-n/x"], "no target PID specified for --setgid follow"),
+    ])
+    func errors(_ arguments: [String], _ message: String) {
+        #expect(throws: SwnsError(message)) { try nsenter(arguments) }
+    }
+
+    @Test(arguments: [
+        (["--bogus"], "swnsenter: unrecognized option '--bogus'\n"),
+        (["--w=/"], "swnsenter: option '--w=/' is ambiguous; possibilities: '--wd' '--wdns'\n"),
+        (["--target"], "swnsenter: option '--target' requires an argument\n"),
+        (["-t"], "swnsenter: option requires an argument -- 't'\n"),
+        (["--all=1"], "swnsenter: option '--all' doesn't allow an argument\n"),
+        (["-Z"], "swnsenter: invalid option -- 'Z'\n"),
+    ])
+    func usageErrorsInGetoptsWords(_ arguments: [String], _ message: String) {
+        #expect(throws: SwnsError.usage(message)) { try nsenter(arguments) }
+    }
+
+    @Test func helpHasUtilLinuxLayout() {
+        let text = NsenterOption.helpText
+        for option in NsenterOption.table {
+            #expect(text.contains("--\(option.long)"), "help lacks --\(option.long)")
+        }
+        #expect(text.hasPrefix("\nUsage:\n swnsenter [options] [<program> [<argument>...]]\n"))
+        #expect(text.contains("\n -t, --target <pid>[:<inode>] target process to get namespaces from\n"))
+        #expect(text.contains("\n -m, --mount[=<file>]   enter mount namespace\n"))
+        #expect(text.contains("\n -u, --uts[=<file>]     enter UTS namespace (hostname etc)\n"))
+        #expect(text.contains("\n     --preserve-credentials do not touch uids or gids\n"))
+    }
+}

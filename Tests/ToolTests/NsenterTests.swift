@@ -1,0 +1,289 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The launchers of the targets: ours and util-linux's, with the same options.
+enum Launcher: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case swunshare, unshare
+
+    var path: String { self == .swunshare ? Host.swunshare : "/usr/bin/unshare" }
+    var testDescription: String { rawValue }
+}
+
+/// Every namespace type, made by a launcher as root: a user namespace with root mapped, and
+/// mount, UTS, IPC, network, pid, cgroup and time namespaces owned by it.
+func everyNamespaceTarget(_ launcher: Launcher) throws -> TargetProcess {
+    try TargetProcess(launcher.path, ["-r", "-m", "-u", "-i", "-n", "-p", "-C", "-T", "--fork", "--mount-proc"])
+}
+
+@Suite(.root) struct NsenterNamespaceTests {
+    /// Each type is entered: the program's /proc/self/ns entry is the target's, not ours. The mount
+    /// namespace is entered with the pid namespace, because its /proc is the target's.
+    @Test(arguments: Launcher.allCases)
+    func entersEachType(_ launcher: Launcher) throws {
+        let target = try everyNamespaceTarget(launcher)
+        for (option, entry) in [("--user", "user"), ("--cgroup", "cgroup"), ("--ipc", "ipc"), ("--uts", "uts"),
+                                ("--net", "net"), ("--pid", "pid"), ("--time", "time")] {
+            let outcome = try swnsenter(["-t", "\(target.pid)", option, "readlink", "/proc/self/ns/\(entry)"])
+            #expect(outcome.status == 0, "\(option): \(outcome)")
+            #expect(lines(outcome.stdout) == [target.namespace(entry) ?? "?"], "\(option)")
+            #expect(target.namespace(entry) != Host.namespaceLink(entry), "the target has a \(entry) namespace of its own")
+        }
+        let mount = try swnsenter(["-t", "\(target.pid)", "--mount", "--pid", "readlink", "/proc/self/ns/mnt"])
+        #expect(lines(mount.stdout) == [target.namespace("mnt") ?? "?"], "\(mount)")
+    }
+
+    @Test(arguments: Launcher.allCases)
+    func allEntersEveryTypeThatDiffers(_ launcher: Launcher) throws {
+        let target = try everyNamespaceTarget(launcher)
+        let entries = ["user", "cgroup", "ipc", "uts", "net", "pid", "mnt", "time"]
+        let outcome = try swnsenter(["-t", "\(target.pid)", "-a", "sh", "-c",
+                                     entries.map { "readlink /proc/self/ns/\($0)" }.joined(separator: "; ")])
+        #expect(outcome.status == 0, "\(outcome)")
+        #expect(lines(outcome.stdout) == entries.map { target.namespace($0) ?? "?" })
+    }
+
+    @Test func hostnameIPCNetworkAndPIDView() throws {
+        let hostname = uniqueName("swns").prefix(60)
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--hostname", String(hostname), "--ipc", "--net", "--pid",
+                                                        "--fork", "--mount-proc"])
+        let pid = "\(target.pid)"
+        #expect(try swnsenter(["-t", pid, "-u", "hostname"]).stdout == "\(hostname)\n")
+        #expect(Host.hostname() != String(hostname))
+
+        // A queue made on one visit is there on the next, and not on the host.
+        let made = try swnsenter(["-t", pid, "-i", "ipcmk", "-Q"])
+        let id = try #require(made.stdout.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let inside = try swnsenter(["-t", pid, "-i", "ipcs", "-q", "-i", id])
+        #expect(inside.status == 0, "\(inside)")
+        let queues = try swnsenter(["-t", pid, "-i", "sh", "-c", "tail -n +2 /proc/sysvipc/msg | wc -l"])
+        #expect(lines(queues.stdout) == ["1"])
+
+        let links = try swnsenter(["-t", pid, "-n", "ip", "-o", "link"])
+        #expect(lines(links.stdout).count == 1 && links.stdout.contains(": lo:"), "\(links)")
+
+        // The target (sleep) is PID 1 of its pid namespace; the shell that swnsenter forks is next.
+        let view = try swnsenter(["-t", pid, "-p", "-m", "sh", "-c", "echo $$; ps -e --no-headers -o comm="])
+        let output = lines(view.stdout)
+        #expect(output.first.flatMap { Int($0) }.map { $0 > 1 && $0 < 10 } == true, "\(view)")
+        #expect(output.dropFirst().contains("sleep") && output.count <= 4, "\(view)")
+    }
+
+    @Test func persistedNamespaceFiles() throws {
+        let uts = ScratchFile(), net = ScratchFile()
+        let hostname = String(uniqueName("swns").prefix(60))
+        let made = try swunshare(["--uts=\(uts.path)", "--net=\(net.path)", "--hostname", hostname, "true"])
+        #expect(made.status == 0, "\(made)")
+        #expect(try swnsenter(["--uts=\(uts.path)", "hostname"]).stdout == "\(hostname)\n")
+        let links = try swnsenter(["-n\(net.path)", "ip", "-o", "link"])
+        #expect(lines(links.stdout).count == 1, "\(links)")
+        // The same with util-linux's nsenter, and with the short form and a leading '='.
+        #expect(try run("/usr/bin/nsenter", ["--uts=\(uts.path)", "hostname"]).stdout == "\(hostname)\n")
+        #expect(try swnsenter(["-u=\(uts.path)", "hostname"]).stdout == "\(hostname)\n")
+    }
+
+    @Test func ipNetnsFiles() throws {
+        let name = String(uniqueName("swns").prefix(40))
+        #expect(try run("/usr/sbin/ip", ["netns", "add", name]).status == 0)
+        defer { _ = try? run("/usr/sbin/ip", ["netns", "delete", name]) }
+        let path = "/run/netns/\(name)"
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        let outcome = try swnsenter(["--net=\(path)", "readlink", "/proc/self/ns/net"])
+        #expect(lines(outcome.stdout) == ["net:[\(st.st_ino)]"], "\(outcome)")
+    }
+
+    @Test func namespaceIDs() throws {
+        let target = try TargetProcess(Host.swunshare, ["--net"])
+        let fd = open("/proc/\(target.pid)/ns/net", O_RDONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var id: UInt64 = 0
+        // NS_GET_ID: namespace ids came with Linux 6.18.
+        try #require(ioctl(fd, 0x8008_b70d, &id) == 0, "this kernel has no namespace ids")
+        let outcome = try swnsenter(["--net=:\(id)", "readlink", "/proc/self/ns/net"])
+        #expect(lines(outcome.stdout) == [target.namespace("net") ?? "?"], "\(outcome)")
+        let wrongType = try swnsenter(["--uts=:\(id)", "true"])
+        #expect(wrongType.status == 1 && wrongType.stderr.hasPrefix("swnsenter: cannot open the uts namespace with id"))
+    }
+}
+
+@Suite(.root) struct NsenterProcessTests {
+    @Test func rootWorkingDirectoryAndNamespaceWorkingDirectory() throws {
+        let marker = uniqueName("marker")
+        let root = try StaticProbe.makeRoot(marker: marker)
+        defer { StaticProbe.remove(root) }
+        let target = try TargetProcess(Host.swunshare, ["--uts"])
+        let pid = "\(target.pid)"
+
+        let given = try swnsenter(["-t", pid, "-u", "-r\(root)", "-w\(root)/sub", "/probe"])
+        #expect(lines(given.stdout) == ["/sub", marker], "\(given)")
+        let inside = try swnsenter(["-t", pid, "-u", "--root=\(root)", "-W", "/sub", "/probe"])
+        #expect(lines(inside.stdout) == ["/sub", marker], "\(inside)")
+        let plain = try swnsenter(["-t", pid, "-u", "-w/tmp", "pwd"])
+        #expect(lines(plain.stdout) == ["/tmp"])
+
+        // -r and -w without a value: the target's own root and working directory.
+        let jailed = try TargetProcess(Host.swunshare, ["--mount", "--root=\(root)", "--wd=/sub"], sleeper: ["/probe", "sleep"])
+        let own = try swnsenter(["-t", "\(jailed.pid)", "-m", "-r", "-w", "/probe"])
+        #expect(lines(own.stdout) == ["/sub", marker], "\(own)")
+        // util-linux agrees.
+        let theirs = try run("/usr/bin/nsenter", ["-t", "\(jailed.pid)", "-m", "-r", "-w", "/probe"])
+        #expect(theirs.stdout == own.stdout)
+    }
+
+    @Test func environmentOfTheTarget() throws {
+        let mark = uniqueName("mark")
+        let target = try TargetProcess(Host.swunshare, ["--uts"], environment: ["PATH": "/usr/bin:/bin", "SWNS_MARK": mark])
+        let outcome = try swnsenter(["-t", "\(target.pid)", "-u", "-e", "printenv", "SWNS_MARK"])
+        #expect(outcome.stdout == "\(mark)\n", "\(outcome)")
+        #expect(try swnsenter(["-t", "\(target.pid)", "-u", "printenv", "SWNS_MARK"]).status == 1)
+    }
+
+    @Test func credentialsGivenAndFollowed() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts"])
+        let given = try swnsenter(["-t", "\(target.pid)", "-u", "-S", "65534", "-G", "65534", "sh", "-c", "id -u; id -g; id -G"])
+        #expect(lines(given.stdout) == ["65534", "65534", "65534"], "\(given)")
+
+        let nobody = try TargetProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups"])
+        let followed = try swnsenter(["-t", "\(nobody.pid)", "-u", "-S", "follow", "-G", "follow", "sh", "-c", "id -u; id -g"])
+        #expect(lines(followed.stdout) == ["65534", "65534"], "\(followed)")
+
+        // Entering a user namespace makes us root there.
+        let user = try TargetProcess(Host.swunshare, ["-r"])
+        #expect(lines(try swnsenter(["-t", "\(user.pid)", "-U", "id", "-u"]).stdout) == ["0"])
+    }
+
+    @Test func exitStatusesAndSignals() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--pid", "--fork"])
+        let pid = "\(target.pid)"
+        #expect(try swnsenter(["-t", pid, "-u", "true"]).status == 0)
+        #expect(try swnsenter(["-t", pid, "-u", "sh", "-c", "exit 3"]).status == 3)
+        #expect(try swnsenter(["-t", pid, "-u", "/etc/passwd"]).status == 126)
+        #expect(try swnsenter(["-t", pid, "-u", "nonexistent-program-swns"]).status == 127)
+        // Forked for the pid namespace: the parent dies of the child's signal.
+        #expect(try swnsenter(["-t", pid, "-p", "sh", "-c", "kill -TERM $$"]).shellStatus == 143)
+        // Not forked: the program is swnsenter's own process.
+        #expect(try swnsenter(["-t", pid, "-p", "-F", "sh", "-c", "kill -INT $$"]).shellStatus == 130)
+    }
+
+    @Test func pidWithInodeRefusesAnotherProcess() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts"])
+        let inode = try #require(pidfdInode(target.pid))
+        let right = try swnsenter(["-t", "\(target.pid):\(inode)", "-u", "true"])
+        #expect(right.status == 0, "\(right)")
+        let wrong = try swnsenter(["-t", "\(target.pid):\(inode + 1)", "-u", "true"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.hasPrefix("swnsenter: process \(target.pid) is not the one with pidfd inode \(inode + 1)"), "\(wrong)")
+    }
+
+    @Test func holdsAPidfdOnTheTargetToTheEnd() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--pid", "--fork"])
+        let entering = try Spawned(Host.swnsenter, ["-t", "\(target.pid)", "-p", "sleep", "5"])
+        defer {
+            // The forked program is orphaned to us, and the target's pid namespace cannot go
+            // until it is reaped.
+            let program = children(of: entering.pid)
+            kill(entering.pid, SIGKILL)
+            _ = entering.wait()
+            program.forEach(reap)
+        }
+        // The forked parent waits for the program and still holds the pidfd.
+        var held = false
+        let deadline = Date().addingTimeInterval(5)
+        while !held && Date() < deadline {
+            let folder = "/proc/\(entering.pid)/fdinfo"
+            for fd in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                let info = (try? String(contentsOfFile: folder + "/" + fd, encoding: .utf8)) ?? ""
+                if info.contains("Pid:\t\(target.pid)\n") { held = true }
+            }
+            if !held { usleep(10_000) }
+        }
+        #expect(held)
+    }
+
+    @Test func unknownTarget() throws {
+        let outcome = try swnsenter(["-t", "999999999", "-n", "true"])
+        #expect(outcome.status == 1)
+        #expect(lines(outcome.stderr).first == "swnsenter: cannot open /proc/999999999/ns/net: No such file or directory")
+        #expect(lines(outcome.stderr).last?.hasPrefix("hint: ") == true)
+    }
+
+    @Test func fileThatIsNoNamespace() throws {
+        let outcome = try swnsenter(["--net=/etc/passwd", "true"])
+        #expect(outcome.status == 1)
+        #expect(lines(outcome.stderr) == ["swnsenter: reassociate to namespace 'ns/net' failed: Invalid argument",
+                                          "hint: /etc/passwd is not a namespace file"])
+    }
+}
+
+/// Run as uid 65534 against namespaces that uid 65534 made.
+@Suite(.root) struct NsenterUnprivilegedTests {
+    @Test func entersItsOwnUserNamespaceAndWhatItOwns() throws {
+        let hostname = String(uniqueName("swns").prefix(60))
+        let target = try TargetProcess(Host.publicFolder + "/swunshare", ["-r", "--uts", "--net", "--hostname", hostname],
+                                       asUser: Host.nobody)
+        let pid = "\(target.pid)"
+        let entered = try swnsenter(["-t", pid, "-U", "--preserve-credentials", "-u", "-n", "sh", "-c",
+                                     "hostname; id -u; ip -o link | wc -l"], asUser: Host.nobody)
+        #expect(lines(entered.stdout) == [hostname, "0", "1"], "\(entered)")
+        // --all leaves out the namespaces we share with the target (cgroup, ipc, ...), which
+        // only their owner could re-enter.
+        let all = try swnsenter(["-t", pid, "-a", "--preserve-credentials", "hostname"], asUser: Host.nobody)
+        #expect(all.stdout == "\(hostname)\n", "\(all)")
+    }
+
+    @Test func refusalsComeWithHints() throws {
+        let target = try TargetProcess(Host.publicFolder + "/swunshare", ["-r", "--uts"], asUser: Host.nobody)
+        let pid = "\(target.pid)"
+        let noUser = try swnsenter(["-t", pid, "-u", "true"], asUser: Host.nobody)
+        #expect(noUser.status == 1)
+        #expect(lines(noUser.stderr).first == "swnsenter: reassociate to namespaces failed: Operation not permitted")
+        #expect(lines(noUser.stderr).last?.contains("-U") == true, "\(noUser)")
+        let theirs = try run("/usr/bin/nsenter", ["-t", pid, "-u", "true"], asUser: Host.nobody)
+        #expect(theirs.status == noUser.status)
+
+        // swunshare -r denies setgroups in the new namespace: dropping groups there fails.
+        let setgroups = try swnsenter(["-t", pid, "-U", "true"], asUser: Host.nobody)
+        #expect(lines(setgroups.stderr) == ["swnsenter: setgroups failed: Operation not permitted",
+                                            "hint: the user namespace denies setgroups (see /proc/PID/setgroups): "
+                                                + "add --preserve-credentials to keep your ids and groups"])
+        let theirsSetgroups = try run("/usr/bin/nsenter", ["-t", pid, "-U", "true"], asUser: Host.nobody)
+        #expect(theirsSetgroups.status == setgroups.status)
+    }
+}
+
+/// Invocations that util-linux 2.38.1's nsenter also supports: same exit status, same output.
+@Suite(.root) struct NsenterSideBySideTests {
+    static let cases: [[String]] = [
+        ["-u", "hostname"],
+        ["-n", "ip", "-o", "link"],
+        ["-i", "ipcs", "-q"],
+        ["-p", "-m", "sh", "-c", "test $$ -gt 1 && echo forked; ps -e --no-headers -o comm="],
+        ["-a", "sh", "-c", "hostname; id -u"],
+        ["-U", "sh", "-c", "id -u; id -g"],
+        ["-U", "--preserve-credentials", "id", "-u"],
+        ["-U", "-S", "0", "-G", "0", "id", "-G"],
+        ["-u", "-S", "65534", "id", "-u"],
+        ["-m", "-p", "-w/", "pwd"],
+        ["-u", "sh", "-c", "exit 5"],
+        ["-p", "sh", "-c", "kill -TERM $$"],
+        ["-u", "nonexistent-program-swns"],
+        ["-u", "/etc/passwd"],
+        ["-n/nonexistent", "true"],
+        ["-n/etc/passwd", "true"],
+        ["-S", "x", "-u", "true"],
+        ["--bogus"],
+    ]
+
+    @Test(arguments: cases)
+    func sameAsUtilLinux(_ arguments: [String]) throws {
+        let target = try TargetProcess(Host.swunshare, ["-r", "--uts", "--hostname", "side-by-side", "--ipc", "--net",
+                                                        "--pid", "--fork", "--mount-proc"])
+        let withTarget = arguments.first == "--bogus" ? arguments : ["-t", "\(target.pid)"] + arguments
+        let ours = try swnsenter(withTarget)
+        let theirs = try run("/usr/bin/nsenter", withTarget)
+        #expect(ours.shellStatus == theirs.shellStatus, "ours \(ours) theirs \(theirs)")
+        #expect(ours.stdout == theirs.stdout, "ours \(ours) theirs \(theirs)")
+    }
+}
