@@ -8,6 +8,7 @@ program's), read by the small C launcher peak_rss.c in a second pass (see there 
 as root, since creating namespaces needs it; needs a C compiler (cc, or $CC) for the launcher.
 
     python3 bench/startup.py                 # swunshare --uts --ipc true vs unshare, 2000 runs each
+    python3 bench/startup.py --pair nsenter  # swnsenter -t PID -u -i true vs nsenter
     python3 bench/startup.py --runs 500 --args='--uts true'
 """
 
@@ -51,8 +52,26 @@ class Pair:
     fixture: Callable[[], ContextManager[Dict[str, str]]] = no_fixture
 
 
+@contextlib.contextmanager
+def namespace_holder():
+    """A process in new UTS and IPC namespaces for nsenter -t to enter; killed afterwards."""
+    holder = subprocess.Popen(["/usr/bin/unshare", "--uts", "--ipc", "sleep", "1000000"])
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # until unshare has exec'd sleep in its namespaces
+            with open(f"/proc/{holder.pid}/comm") as comm:
+                if comm.read().strip() == "sleep":
+                    break
+            time.sleep(0.01)
+        yield {"pid": str(holder.pid)}
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 PAIRS = {
     "unshare": Pair(ours="swunshare", theirs="/usr/bin/unshare", args="--uts --ipc true"),
+    "nsenter": Pair(ours="swnsenter", theirs="/usr/bin/nsenter", args="-t {pid} -u -i true", fixture=namespace_holder),
 }
 
 
@@ -124,6 +143,8 @@ def main() -> int:
                         help="runs of each tool that measure peak memory, after the timed ones (default: 100)")
     parser.add_argument("--swunshare", metavar="PATH",
                         help="the swunshare binary (default: .build/release/swunshare, built if missing)")
+    parser.add_argument("--swnsenter", metavar="PATH",
+                        help="the swnsenter binary (default: .build/release/swnsenter, built if missing)")
     parser.add_argument("--util-linux", metavar="PATH", dest="theirs",
                         help="the util-linux binary (default: the pair's, e.g. /usr/bin/unshare)")
     parser.add_argument("--args", metavar="ARGS",

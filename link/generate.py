@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate link/startup.order, the symbol order the release link lays the binaries out in.
+"""Regenerate link/TOOL.order, the symbol order in which the release link lays out each tool.
 
 Why: a static Swift binary is about 12 MB, and the kernel maps file pages around each page fault
 in 64 KiB blocks ("fault-around"). The code and data that one run of a tool touches are spread over
@@ -12,11 +12,14 @@ file only makes the layout less tight.
 How: each tool runs a few typical command lines under valgrind's lackey tool, which reports every
 instruction fetch and data access; the script maps the addresses to symbols in first-touch order.
 Two corrections:
-  * the local functions of libswiftCore's Swift.o all live in one 1.6 MB .text section that no
-    linker can split, so listing them would drag that whole section into the middle of the hot
-    code; they are left out and the section keeps its place after the ordered code;
-  * glibc picks string functions (memmove, strlen, ...) for the CPU at run time, and valgrind's
-    virtual CPU is not the real one, so every variant of each family that a run used is listed.
+  * many functions of libswiftCore's Swift.o share one 1.6 MB .text section that no linker can
+    split, so listing any of them would drag that whole section into the middle of the hot code;
+    they are left out and the section keeps its place after the ordered code;
+  * glibc picks string functions (memmove, strlen, ...) for the CPU at run time through IFUNC
+    resolvers, and valgrind's virtual CPU is not the real one: each resolver that a run touched is
+    followed by the variant it picks on this machine's CPU, read from the resolved GOT slots of the
+    binary stopped at main under gdb. (On another CPU the variants differ and stay unordered:
+    slower, never wrong.)
 
 Run as root after a release build (make build), with valgrind installed:
 
@@ -31,10 +34,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE_DIR = os.path.join(ROOT, ".build", "release")
-ORDER_FILE = os.path.join(ROOT, "link", "startup.order")
+LINK_DIR = os.path.join(ROOT, "link")
 
 # What each tool does on a typical day; the first runs weigh most, since first touches come first.
 COMMANDS = {
@@ -45,9 +49,13 @@ COMMANDS = {
         ["--mount", "--propagation", "private", "true"],
         ["--net", "--hostname", "order", "true"],
     ],
+    "swnsenter": [
+        ["-t", "{pid}", "-u", "-i", "true"],
+        ["-t", "{pid}", "-a", "true"],
+        ["-t", "{pid}", "-n", "-p", "true"],
+    ],
 }
 
-IFUNC_VARIANT = re.compile(r"^(__[a-z0-9]+)_(sse2|ssse3|sse4_1|sse4_2|avx|avx2|evex|avx512|erms|unaligned)")
 
 
 def symbols(binary):
@@ -60,6 +68,26 @@ def symbols(binary):
             table.append((int(fields[0], 16), int(fields[1], 16), fields[3], fields[2]))
     table.sort()
     return table
+
+
+def native_ifunc_targets(binary, table):
+    """Resolver name -> name of the variant it picks on this CPU (static binaries resolve their
+    IRELATIVE relocations before main)."""
+    relocations = subprocess.run(["readelf", "-rW", binary], capture_output=True, text=True, check=True).stdout
+    slots = []
+    for line in relocations.splitlines():
+        fields = line.split()
+        if len(fields) >= 4 and fields[2] == "R_X86_64_IRELATIVE":
+            slots.append((int(fields[0], 16), int(fields[3], 16)))
+    if not slots or shutil.which("gdb") is None:
+        return {}
+    commands = ["-ex", "break main", "-ex", "run"] + [arg for slot, _ in slots for arg in ("-ex", f"x/gx {slot:#x}")]
+    output = subprocess.run(["gdb", "-batch", "-nx"] + commands + ["--args", binary, "--version"],
+                            capture_output=True, text=True).stdout
+    values = [int(match.group(1), 16) for match in re.finditer(r"^0x[0-9a-f]+.*?:\s+(0x[0-9a-f]+)", output, re.M)]
+    by_address = {start: name for start, _, name, _ in table}
+    return {by_address[resolver]: by_address[value] for (_, resolver), value in zip(slots, values)
+            if resolver in by_address and value in by_address}
 
 
 def touched(binary, args, table):
@@ -89,7 +117,7 @@ def touched(binary, args, table):
 
 
 def unsplittable_swift_locals():
-    """Local symbols of the one big .text section in the toolchain's libswiftCore.a (Swift.o)."""
+    """The symbols of the one big .text section in the toolchain's libswiftCore.a (Swift.o)."""
     swiftc = shutil.which("swiftc")
     if swiftc is None:
         return set()
@@ -105,7 +133,7 @@ def unsplittable_swift_locals():
                                  capture_output=True, text=True, check=True).stdout
     text_index = next((match.group(1) for match in re.finditer(r"\[\s*(\d+)\] \.text\s", headers)), None)
     return {fields[7] for fields in (line.split() for line in listing.splitlines())
-            if len(fields) >= 8 and fields[4] == "LOCAL" and fields[6] == text_index}
+            if len(fields) >= 8 and fields[6] == text_index}
 
 
 def main():
@@ -114,35 +142,46 @@ def main():
     if shutil.which("valgrind") is None:
         sys.exit("generate.py: valgrind is needed (apt-get install valgrind)")
     excluded = unsplittable_swift_locals()
-    order, seen = [], set()
+    # A process for swnsenter -t to enter.
+    holder = subprocess.Popen(["/usr/bin/unshare", "--uts", "--ipc", "--net", "sleep", "1000000"])
+    try:
+        time.sleep(0.2)  # until unshare has made the namespaces and exec'd sleep
+        for tool, runs in COMMANDS.items():
+            order = tool_order(tool, runs, excluded, target=holder.pid)
+            path = os.path.join(LINK_DIR, f"{tool}.order")
+            with open(path, "w") as out:
+                out.write("\n".join(order) + "\n")
+            print(f"wrote {len(order)} symbols to {os.path.relpath(path, ROOT)}")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def tool_order(tool, runs, excluded, target):
+    """The symbols that the tool's runs touch: text first, then data, each in first-touch order."""
+    binary = os.path.join(RELEASE_DIR, tool)
+    if not os.path.exists(binary):
+        sys.exit(f"generate.py: {binary} is missing; run make build first")
+    table = symbols(binary)
+    variants = native_ifunc_targets(binary, table)
+    order, seen, data_order = [], set(), []
 
     def add(name):
         if name not in seen and name not in excluded:
             seen.add(name)
             order.append(name)
 
-    data_order = []
-    for tool, runs in COMMANDS.items():
-        binary = os.path.join(RELEASE_DIR, tool)
-        if not os.path.exists(binary):
-            sys.exit(f"generate.py: {binary} is missing; run make build first")
-        table = symbols(binary)
-        names = [entry[2] for entry in table]
-        for args in runs:
-            text, data = touched(binary, args, table)
-            for name in text:
-                add(name)
-                family = IFUNC_VARIANT.match(name)
-                if family:
-                    for other in names:
-                        if other.startswith(family.group(1) + "_"):
-                            add(other)
-            data_order.extend(data)
+    for args in runs:
+        args = [word.replace("{pid}", str(target)) for word in args]
+        text, data = touched(binary, args, table)
+        for name in text:
+            add(name)
+            if name in variants:
+                add(variants[name])
+        data_order.extend(data)
     for name in data_order:
         add(name)
-    with open(ORDER_FILE, "w") as out:
-        out.write("\n".join(order) + "\n")
-    print(f"wrote {len(order)} symbols to {os.path.relpath(ORDER_FILE, ROOT)}")
+    return order
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         #expect(command.root == .target)
         #expect(command.workingDirectory == .path("/srv"))
         #expect(try nsenter(["-W", "/in", "-n/x"]).workingDirectoryInNamespace == "/in")
+        #expect(try nsenter(["-r=/srv", "-w=/tmp", "-n/x"]).root == .path("/srv"))
+        #expect(try nsenter(["-r=/srv", "-w=/tmp", "-n/x"]).workingDirectory == .path("/tmp"))
     }
 
     @Test func helpAndVersionWinOverWhatFollows() throws {

@@ -2,7 +2,7 @@ import Foundation
 import SwnsCore
 import Testing
 
-/// The man page and the completion files tell the same story as the option table.
+/// The man pages and the completion files tell the same story as the option tables.
 @Suite struct DocumentationTests {
     static let top = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -11,17 +11,30 @@ import Testing
         try String(contentsOf: Self.top.appendingPathComponent(path), encoding: .utf8)
     }
 
-    @Test(arguments: ["man/swunshare.1", "completions/swunshare.bash", "completions/_swunshare", "completions/swunshare.fish"])
-    func listsEveryOption(_ path: String) throws {
+    static func files(_ tool: String, section: Int) -> [String] {
+        ["man/\(tool).\(section)", "completions/\(tool).bash", "completions/_\(tool)", "completions/\(tool).fish"]
+    }
+
+    @Test(arguments: files("swunshare", section: 1))
+    func swunshareFilesListEveryOption(_ path: String) throws {
         let text = try read(path)
         for option in UnshareOption.table {
             #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "needs mandoc"))
-    func manPageIsLintClean() throws {
-        let outcome = try run("/usr/bin/mandoc", ["-Tlint", Self.top.appendingPathComponent("man/swunshare.1").path])
+    @Test(arguments: files("swnsenter", section: 1))
+    func swnsenterFilesListEveryOption(_ path: String) throws {
+        let text = try read(path)
+        for option in NsenterOption.table {
+            #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "needs mandoc"),
+          arguments: ["man/swunshare.1", "man/swnsenter.1"])
+    func manPageIsLintClean(_ path: String) throws {
+        let outcome = try run("/usr/bin/mandoc", ["-Tlint", Self.top.appendingPathComponent(path).path])
         #expect(outcome.status == 0 && outcome.stdout.isEmpty && outcome.stderr.isEmpty, "\(outcome)")
     }
 }

@@ -49,6 +49,11 @@ import Testing
             #expect(commands.contains(option), "the tour lacks \(option)")
         }
         #expect(Self.examples.contains { $0.unprivileged })
+        // swnsenter: a swunshare'd process, an ip netns file, a container-like tree, an ordinary user.
+        for fragment in ["swnsenter -t $!", "swnsenter --net=/run/netns/", "--all"] {
+            #expect(commands.contains(fragment), "the tour lacks \(fragment)")
+        }
+        #expect(Self.examples.contains { $0.unprivileged && $0.command.contains("swnsenter") })
     }
 
     @Test(arguments: examples)

@@ -21,6 +21,29 @@ public struct NsenterCommand: Equatable, Sendable {
         case id(UInt64)
     }
 
+    /// Where each kind of namespace comes from, if it is entered. Eight slots rather than a
+    /// dictionary: hashing would cost a start-up more than it saves.
+    public struct Sources: Equatable, Sendable, ExpressibleByDictionaryLiteral {
+        private var slots: [Source?] = Array(repeating: nil, count: NamespaceKind.all.count)
+
+        public init() {}
+
+        public init(dictionaryLiteral elements: (NamespaceKind, Source)...) {
+            for (kind, source) in elements { self[kind] = source }
+        }
+
+        public subscript(kind: NamespaceKind) -> Source? {
+            get { slots[Self.slot(kind)] }
+            set { slots[Self.slot(kind)] = newValue }
+        }
+
+        public var isEmpty: Bool { slots.allSatisfy { $0 == nil } }
+
+        private static func slot(_ kind: NamespaceKind) -> Int {
+            NamespaceKind.all.firstIndex { $0.mask == kind.mask }!
+        }
+    }
+
     /// A uid or gid, or `follow`: the owner of /proc/PID.
     public enum ID: Equatable, Sendable {
         case value(UInt32)
@@ -37,7 +60,7 @@ public struct NsenterCommand: Equatable, Sendable {
     public var target: Target?
     public var all = false
     /// The namespaces named on the command line; `--all` adds the rest in the plan.
-    public var namespaces: [NamespaceKind: Source] = [:]
+    public var namespaces = Sources()
     public var netSocket: Int32?
     public var userParent = false
     public var uid: ID?
@@ -94,9 +117,9 @@ public struct NsenterCommand: Equatable, Sendable {
         case .keepCaps:
             keepCaps = true
         case .root:
-            root = value.map { .path($0) } ?? .target
+            root = Self.directory(value)
         case .workingDirectory:
-            workingDirectory = value.map { .path($0) } ?? .target
+            workingDirectory = Self.directory(value)
         case .workingDirectoryInNamespace:
             workingDirectoryInNamespace = value
         case .environment:
@@ -167,6 +190,13 @@ public struct NsenterCommand: Equatable, Sendable {
         }
         guard !text.isEmpty else { throw SwnsError("empty namespace file name") }
         return .file(text)
+    }
+
+    /// `-r`/`-w`: none, `DIR`, or `=DIR` (getopt leaves the `=` of `-w=DIR`).
+    static func directory(_ value: String?) -> Directory {
+        guard var text = value else { return .target }
+        if text.hasPrefix("=") { text.removeFirst() }
+        return .path(text)
     }
 
     static func id(_ text: String, _ message: String) throws(SwnsError) -> ID {

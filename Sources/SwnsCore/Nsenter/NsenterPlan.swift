@@ -175,14 +175,7 @@ public final class NsenterPlan {
             throw SwnsError("process \(pid) exited while its namespaces were being opened")
         }
 
-        if command.program.isEmpty {
-            let shell = LoginShell.resolve(environment: targetEnvironment, context: context)
-            program = [shell.path]
-            programArgv0 = shell.argv0
-        } else {
-            program = command.program
-            programArgv0 = nil
-        }
+        (program, programArgv0) = LoginShell.program(command.program, environment: targetEnvironment, context: context)
         opened.keep()
     }
 
@@ -252,11 +245,21 @@ extension NamespaceFiles {
     public static var setnsAcceptsPidfd: Bool {
         var name = utsname()
         guard uname(&name) == 0 else { return false }
-        let release = withUnsafeBytes(of: name.release) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        // "6.18.44-...": the first two numbers.
+        var numbers: [Int] = []
+        withUnsafeBytes(of: name.release) { raw in
+            var current: Int?
+            for byte in raw {
+                if byte >= 48 && byte <= 57 {
+                    current = (current ?? 0) * 10 + Int(byte - 48)
+                } else {
+                    if let value = current { numbers.append(value) }
+                    current = nil
+                    if byte != 46 || numbers.count == 2 { break }  // stop at anything but '.'
+                }
+            }
         }
-        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-        guard numbers.count == 2 else { return false }
+        guard numbers.count >= 2 else { return false }
         return numbers[0] > 5 || (numbers[0] == 5 && numbers[1] >= 8)
     }
 }

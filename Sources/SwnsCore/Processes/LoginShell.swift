@@ -11,6 +11,15 @@ public enum LoginShell {
         return (shell, "-" + (shell.split(separator: "/").last.map(String.init) ?? shell))
     }
 
+    /// What to exec: the command line's program, or else the login shell. `argv0` is set where it
+    /// differs from the file (`-bash`).
+    public static func program(_ words: [String], environment: [String]?,
+                               context: HostContext) -> (argv: [String], argv0: String?) {
+        guard words.isEmpty else { return (words, nil) }
+        let shell = resolve(environment: environment, context: context)
+        return ([shell.path], shell.argv0)
+    }
+
     private static func passwdShell(context: HostContext) -> String? {
         guard case .success(let passwd) = context.readFile("/etc/passwd"),
               let entry = Accounts.user(id: getuid(), passwd: passwd), !entry.shell.isEmpty else { return nil }

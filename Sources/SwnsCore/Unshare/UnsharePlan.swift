@@ -77,14 +77,7 @@ public struct UnsharePlan: Sendable {
             }
         }
 
-        if command.program.isEmpty {
-            let shell = LoginShell.resolve(environment: environment, context: context)
-            program = [shell.path]
-            programArgv0 = shell.argv0
-        } else {
-            program = command.program
-            programArgv0 = nil
-        }
+        (program, programArgv0) = LoginShell.program(command.program, environment: environment, context: context)
 
         switch command.environment {
         case .inherit: self.environment = nil

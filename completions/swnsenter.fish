@@ -1,0 +1,269 @@
+# fish completion for swnsenter(1)
+
+# Long options that take an argument, attached with '=' or in the next word.
+set -g __swnsenter_required_args target net-socket setuid setgid wdns
+# Long options whose argument is optional and only ever attached: with '='
+# to the long option, directly to the short one (-n/run/netns/NAME, -n=FILE).
+set -g __swnsenter_optional_args mount uts ipc net pid user cgroup time root wd
+set -g __swnsenter_flags all user-parent preserve-credentials keep-caps env no-fork \
+    join-cgroup help version
+
+# The full name of a long option given as an unambiguous abbreviation.
+function __swnsenter_long_name -a word
+    set -l name (string replace -r '^--' '' -- $word | string replace -r '=.*' '')
+    set -l all $__swnsenter_required_args $__swnsenter_optional_args $__swnsenter_flags
+    if contains -- $name $all
+        echo $name
+        return 0
+    end
+    set -l found (string match -- "$name*" $all)
+    test (count $found) -eq 1; and echo $found
+end
+
+# The long name of a short option letter.
+function __swnsenter_short_name -a letter
+    switch $letter
+        case t
+            echo target
+        case N
+            echo net-socket
+        case S
+            echo setuid
+        case G
+            echo setgid
+        case W
+            echo wdns
+        case m
+            echo mount
+        case u
+            echo uts
+        case i
+            echo ipc
+        case n
+            echo net
+        case p
+            echo pid
+        case U
+            echo user
+        case C
+            echo cgroup
+        case T
+            echo time
+        case r
+            echo root
+        case w
+            echo wd
+    end
+end
+
+# Where the word under the cursor stands, as getopt would parse the line,
+# which stops at the first word that is not an option. Prints three things:
+# "option", "value" (the argument of the option before it) or "program" (the
+# program or one of its arguments); then the target PID, or an empty line;
+# then, for "program", the program's words.
+function __swnsenter_scan
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l expect_arg
+    set -l target ''
+    set -l i 1
+    while test $i -le (count $tokens)
+        set -l token $tokens[$i]
+        if set -q expect_arg[1]
+            test "$expect_arg" = target; and set target (string replace -r ':.*' '' -- $token)
+            set -e expect_arg
+        else
+            switch $token
+                case --
+                    echo program
+                    echo $target
+                    printf '%s\n' $tokens[(math $i + 1)..-1]
+                    return
+                case '--*=*'
+                    if test (__swnsenter_long_name $token) = target
+                        set target (string replace -r '^[^=]*=' '' -- $token | string replace -r ':.*' '')
+                    end
+                case '--?*'
+                    set -l name (__swnsenter_long_name $token)
+                    and contains -- $name $__swnsenter_required_args
+                    and set expect_arg $name
+                case '-?*'
+                    set -l length (string length -- $token)
+                    for j in (seq 2 $length)
+                        set -l letter (string sub -s $j -l 1 -- $token)
+                        # An optional argument takes the rest of the word.
+                        string match -q -- "*$letter*" muinpUCTrw; and break
+                        if string match -q -- "*$letter*" tNSGW
+                            if test $j -eq $length
+                                set expect_arg (__swnsenter_short_name $letter)
+                            else if test $letter = t
+                                set target (string sub -s (math $j + 1) -- $token | string replace -r ':.*' '')
+                            end
+                            break
+                        end
+                    end
+                case '*'
+                    echo program
+                    echo $target
+                    printf '%s\n' $tokens[$i..-1]
+                    return
+            end
+        end
+        set i (math $i + 1)
+    end
+    if set -q expect_arg[1]
+        echo value
+    else if string match -q -- '-*' (commandline -ct)
+        echo option
+    else
+        echo program
+    end
+    echo $target
+end
+
+function __swnsenter_before_program
+    test (__swnsenter_scan)[1] != program
+end
+
+function __swnsenter_in_program
+    test (__swnsenter_scan)[1] = program
+end
+
+# Options, unless the word is a cluster of short options that has reached
+# one whose argument is optional: the rest of the word is that argument,
+# so -na is -n with the file a, not -n -a.
+function __swnsenter_options_allowed
+    __swnsenter_before_program; or return 1
+    not string match -qr -- '^-[aeFchV]*[muinpUCTrw]' (commandline -ct)
+end
+
+# Completes the program's name, or its arguments through its own completion.
+function __swnsenter_complete_program
+    set -l words (__swnsenter_scan)[3..-1]
+    if not set -q words[1]
+        __fish_complete_command
+        return
+    end
+    complete -C (string join ' ' -- (string escape -- $words))' '(commandline -ct)
+end
+
+# The descriptors of the target that are sockets, for --net-socket.
+function __swnsenter_sockets
+    set -l pid (__swnsenter_scan)[2]
+    string match -qr '^[0-9]+$' -- $pid; or return
+    for fd in /proc/$pid/fd/*
+        set -l link (readlink $fd 2>/dev/null); or continue
+        string match -q 'socket:*' -- $link; and printf '%s\t%s\n' (string replace -r '.*/' '' -- $fd) $link
+    end
+end
+
+# 'follow', or the numeric IDs of an account file with their names as
+# descriptions: swnsenter takes numbers, not names.
+function __swnsenter_ids -a file
+    printf 'follow\t%s\n' 'Owner of /proc/PID of the target'
+    string match -r '^[^:#]+:[^:]*:[0-9]+' <$file 2>/dev/null |
+        string replace -r '^([^:]+):[^:]*:([0-9]+)$' '$2\t$1'
+end
+
+# Candidates for the value of a namespace option ($argv[1], long name) that
+# starts with $argv[2]: namespace files, and for the network namespace the
+# ones that ip-netns(8) keeps.
+function __swnsenter_namespace_values -a type value
+    # :NSID, a namespace id, cannot be guessed.
+    string match -q -- ':*' $value; and return
+    if string match -qr '^/proc/[^/]+/ns/' -- $value
+        set -l dir (string replace -r '[^/]*$' '' -- $value)
+        set -l entries $type
+        switch $type
+            case mount
+                set entries mnt
+            case pid
+                set entries pid pid_for_children
+            case time
+                set entries time time_for_children
+        end
+        string match -- "$value*" $dir$entries
+        return
+    end
+    __fish_complete_path $value
+    if test $type = net
+        string match -- "$value*" /run/netns/*
+    end
+end
+
+# Values attached to their option in the word itself: --net=FILE, --wd=DIR,
+# -n/run/netns/NAME, -n=FILE, -r/srv.
+function __swnsenter_attached_values
+    set -l token (commandline -ct)
+    set -l option
+    set -l prefix
+    set -l value
+    if string match -qr -- '^--[^=]+=' $token
+        set option (__swnsenter_long_name $token)
+        or return
+        contains -- $option $__swnsenter_optional_args; or return
+        set prefix (string replace -r '=.*' '' -- $token)=
+        set value (string replace -r '^[^=]*=' '' -- $token)
+    else if string match -qr -- '^-[^-]' $token
+        set -l length (string length -- $token)
+        for j in (seq 2 (math $length - 1))
+            set -l letter (string sub -s $j -l 1 -- $token)
+            string match -q -- "*$letter*" tNSGW; and return
+            if string match -q -- "*$letter*" muinpUCTrw
+                set option (__swnsenter_short_name $letter)
+                set prefix (string sub -l $j -- $token)
+                set value (string sub -s (math $j + 1) -- $token)
+                # swnsenter drops the '=' of -n=FILE.
+                if string match -q -- '=*' $value; and not contains -- $option root wd
+                    set prefix $prefix=
+                    set value (string sub -s 2 -- $value)
+                end
+                break
+            end
+        end
+        set -q option[1]; or return
+    else
+        return
+    end
+    set -l values
+    switch $option
+        case root wd
+            set values (__fish_complete_directories $value)
+        case '*'
+            set values (__swnsenter_namespace_values $option $value)
+    end
+    set -q values[1]; and printf "$prefix%s\n" $values
+end
+
+set -l before_program __swnsenter_options_allowed
+
+complete -c swnsenter -f -n __swnsenter_in_program -a '(__swnsenter_complete_program)'
+complete -c swnsenter -f -n __swnsenter_before_program -a '(__swnsenter_attached_values)'
+
+complete -c swnsenter -n $before_program -s a -l all -d 'Enter all namespaces'
+complete -c swnsenter -n $before_program -s t -l target -x -a '(__fish_complete_pids)' -d 'Target process to get namespaces from (PID[:INODE])'
+complete -c swnsenter -n $before_program -s m -l mount -d 'Enter mount namespace (--mount=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -s u -l uts -d 'Enter UTS namespace (--uts=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -s i -l ipc -d 'Enter System V IPC namespace (--ipc=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -s n -l net -d 'Enter network namespace (--net=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -s N -l net-socket -x -a '(__swnsenter_sockets)' -d "Enter socket's network namespace (use with --target)"
+complete -c swnsenter -n $before_program -s p -l pid -d 'Enter pid namespace (--pid=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -s U -l user -d 'Enter user namespace (--user=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -l user-parent -d 'Enter parent user namespace'
+complete -c swnsenter -n $before_program -s C -l cgroup -d 'Enter cgroup namespace (--cgroup=FILE or =:NSID names one)'
+complete -c swnsenter -n $before_program -s T -l time -d 'Enter time namespace (--time=FILE or =:NSID names one)'
+
+complete -c swnsenter -n $before_program -s S -l setuid -x -a '(__swnsenter_ids /etc/passwd)' -d 'Set uid in entered namespace'
+complete -c swnsenter -n $before_program -s G -l setgid -x -a '(__swnsenter_ids /etc/group)' -d 'Set gid in entered namespace'
+complete -c swnsenter -n $before_program -l preserve-credentials -d 'Do not touch uids or gids'
+complete -c swnsenter -n $before_program -l keep-caps -d 'Retain capabilities granted in user namespaces'
+
+complete -c swnsenter -n $before_program -s r -l root -d 'Set the root directory (--root=DIR; the target\'s without)'
+complete -c swnsenter -n $before_program -s w -l wd -d 'Set the working directory (--wd=DIR; the target\'s without)'
+complete -c swnsenter -n $before_program -s W -l wdns -x -a '(__fish_complete_directories)' -d 'Set the working directory in namespace'
+complete -c swnsenter -n $before_program -s e -l env -d 'Inherit environment variables from target process'
+complete -c swnsenter -n $before_program -s F -l no-fork -d "Do not fork before exec'ing the program"
+complete -c swnsenter -n $before_program -s c -l join-cgroup -d 'Join the cgroup of the target process'
+
+complete -c swnsenter -n $before_program -s h -l help -d 'Display help'
+complete -c swnsenter -n $before_program -s V -l version -d 'Display version'
