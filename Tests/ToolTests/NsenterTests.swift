@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SwnsCore
 import Testing
 
 /// The launchers of the targets: ours and util-linux's, with the same options.
@@ -200,6 +201,71 @@ func everyNamespaceTarget(_ launcher: Launcher) throws -> TargetProcess {
             if !held { usleep(10_000) }
         }
         #expect(held)
+    }
+
+    @Test func joinsTheTargetsCgroup() throws {
+        let mountpoint = Host.mountTable().split(separator: "\n").compactMap { line -> String? in
+            let halves = line.components(separatedBy: " - ")
+            guard halves.count == 2, halves[1].hasPrefix("cgroup2 ") else { return nil }
+            return halves[0].split(separator: " ")[4].description
+        }.first
+        let root = try #require(mountpoint, "no cgroup2 hierarchy is mounted")
+        let name = uniqueName("swns-cgroup")
+        let folder = root + "/" + name
+        try #require(mkdir(folder, 0o755) == 0)
+        defer {
+            // The cgroup can go once its processes are reaped.
+            var attempts = 0
+            while rmdir(folder) != 0 && errno == EBUSY && attempts < 500 {
+                attempts += 1
+                usleep(10_000)
+            }
+        }
+        do {
+            let target = try TargetProcess(Host.swunshare, ["--uts"])
+            try "\(target.pid)".write(toFile: folder + "/cgroup.procs", atomically: false, encoding: .utf8)
+            let outcome = try swnsenter(["-t", "\(target.pid)", "-u", "-c", "cat", "/proc/self/cgroup"])
+            #expect(lines(outcome.stdout).contains("0::/\(name)"), "\(outcome)")
+        }
+    }
+
+    @Test func networkNamespaceOfASocket() throws {
+        // bash opens a UDP socket as descriptor 7 in the new network namespace; sleep inherits it.
+        let target = try TargetProcess(Host.swunshare, ["--net", "bash", "-c",
+                                                        "ip link set lo up; exec 7<>/dev/udp/127.0.0.1/9; exec sleep 600"],
+                                       sleeper: [])
+        let outcome = try swnsenter(["-t", "\(target.pid)", "-N", "7", "readlink", "/proc/self/ns/net"])
+        #expect(lines(outcome.stdout) == [target.namespace("net") ?? "?"], "\(outcome)")
+        #expect(target.namespace("net") != Host.namespaceLink("net"))
+        let notASocket = try swnsenter(["-t", "\(target.pid)", "-N", "0", "true"])
+        #expect(notASocket.status == 1, "\(notASocket)")
+    }
+
+    @Test func parentOfTheUserNamespace() throws {
+        // Two user namespaces, one inside the other; the process is in the inner one.
+        let target = try TargetProcess(Host.swunshare, ["-r", Host.swunshare, "-r"])
+        let inner = open("/proc/\(target.pid)/ns/user", O_RDONLY | O_CLOEXEC)
+        try #require(inner >= 0)
+        defer { close(inner) }
+        let outer = ioctl(inner, 0xb702)  // NS_GET_PARENT
+        try #require(outer >= 0)
+        defer { close(outer) }
+        let expected = "user:[\(try #require(NamespaceFiles.inode(outer)))]"
+        let outcome = try swnsenter(["-t", "\(target.pid)", "-U", "--user-parent", "--preserve-credentials",
+                                     "readlink", "/proc/self/ns/user"])
+        #expect(lines(outcome.stdout) == [expected], "\(outcome)")
+        #expect(target.namespace("user") != expected)
+    }
+
+    @Test func keepCapsCarriesCapabilitiesIntoAmbient() throws {
+        let target = try TargetProcess(Host.swunshare, ["-r"])
+        func ambient(_ extra: [String]) throws -> String? {
+            let outcome = try swnsenter(["-t", "\(target.pid)", "-U"] + extra + ["grep", "CapAmb", "/proc/self/status"])
+            return outcome.stdout.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try ambient([]) == "0000000000000000")
+        let kept = try #require(try ambient(["--keep-caps"]))
+        #expect(kept != "0000000000000000" && UInt64(kept, radix: 16) != nil, "CapAmb \(kept)")
     }
 
     @Test func unknownTarget() throws {

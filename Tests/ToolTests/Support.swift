@@ -232,7 +232,8 @@ final class TargetProcess {
     init(_ executable: String, _ arguments: [String], sleeper: [String] = ["sleep", "600"], asUser uid: uid_t? = nil,
          environment: [String: String]? = nil) throws {
         launcher = try Spawned(executable, arguments + sleeper, asUser: uid, environment: environment)
-        let name = URL(fileURLWithPath: sleeper[0]).lastPathComponent
+        // An empty `sleeper`: the arguments end in a command that execs sleep.
+        let name = sleeper.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "sleep"
         let deadline = Date().addingTimeInterval(10)
         var found: pid_t?
         while found == nil && Date() < deadline {

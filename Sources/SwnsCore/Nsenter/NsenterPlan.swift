@@ -201,10 +201,22 @@ public final class NsenterPlan {
             throw SwnsError("failed to get cgroup path", errno: ENOENT,
                             hint: "--join-cgroup works with the unified cgroup hierarchy (cgroup v2)")
         }
-        let path = "/sys/fs/cgroup" + line.dropFirst(3) + "/cgroup.procs"
+        let path = cgroup2Mountpoint() + line.dropFirst(3) + "/cgroup.procs"
         let fd = Kernel.open(path, O_WRONLY | O_APPEND)
         if fd < 0 { throw .system("failed to open cgroup.procs") }
         return fd
+    }
+
+    /// Where the unified hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid
+    /// systems (read from our mount table, before any namespace is entered).
+    static func cgroup2Mountpoint() -> String {
+        for line in (Kernel.readText("/proc/self/mountinfo") ?? "").split(separator: "\n") {
+            let halves = line.split(separator: " - ", maxSplits: 1)
+            guard halves.count == 2, halves[1].hasPrefix("cgroup2 ") else { continue }
+            let fields = halves[0].split(separator: " ")
+            if fields.count > 4 { return String(fields[4]) }
+        }
+        return "/sys/fs/cgroup"
     }
 
     deinit {
