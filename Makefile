@@ -14,7 +14,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
-TOOLS := swunshare swnsenter
+TOOLS := swunshare swnsenter swlsns
 
 SWIFT       ?= swift
 # Fully static executables: no dynamic loader work at start-up (see the README's Benchmarks).
@@ -106,4 +106,7 @@ check: deps
 
 bench: build
 	python3 bench/startup.py --pair unshare; status=$$?; \
-	python3 bench/startup.py --pair nsenter || status=1; exit $$status
+	python3 bench/startup.py --pair nsenter || status=1; \
+	for pair in lsns lsns-json lsns-net; do \
+		python3 bench/startup.py --pair $$pair --runs 30 --warmup 3 --memory-runs 5 || status=1; \
+	done; exit $$status

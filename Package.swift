@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "SwnsCore", targets: ["SwnsCore"]),
         .executable(name: "swunshare", targets: ["swunshare"]),
         .executable(name: "swnsenter", targets: ["swnsenter"]),
+        .executable(name: "swlsns", targets: ["swlsns"]),
     ],
     targets: [
         .target(name: "CSwns"),
@@ -18,8 +19,9 @@ let package = Package(
         .target(name: "SwnsCore", dependencies: ["CSwns", "CLibcap"]),
         .executableTarget(name: "swunshare", dependencies: ["SwnsCore"]),
         .executableTarget(name: "swnsenter", dependencies: ["SwnsCore"]),
+        .executableTarget(name: "swlsns", dependencies: ["SwnsCore", "CSwns"]),
         .testTarget(name: "SwnsCoreTests", dependencies: ["SwnsCore"]),
-        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "swunshare", "swnsenter"]),
+        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "swunshare", "swnsenter", "swlsns"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,12 +12,17 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/prctl.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 #include <linux/sockios.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/net_namespace.h>
+#include <sys/socket.h>
 
 _Static_assert(SWNS_CLONE_NEWTIME == CLONE_NEWTIME, "CLONE_NEWTIME");
 _Static_assert(SWNS_CLONE_NEWNS == CLONE_NEWNS, "CLONE_NEWNS");
@@ -51,6 +56,53 @@ int swns_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pid
 int swns_pidfd_getfd(int pidfd, int targetfd) { return (int)syscall(SYS_pidfd_getfd, pidfd, targetfd, 0); }
 int swns_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); }
 int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value) { return ioctl(fd, request, value); }
+int swns_ioctl_u32(int fd, unsigned long request, uint32_t *value) { return ioctl(fd, request, value); }
+
+int swns_terminal_width(int fd) {
+    struct winsize size;
+    if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &size) != 0)
+        return 0;
+    return size.ws_col;
+}
+
+int swns_netlink_route_open(void) { return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE); }
+
+int swns_netnsid(int sock, int nsfd) {
+    static unsigned int sequence;
+    char request[NLMSG_SPACE(sizeof(struct rtgenmsg)) + RTA_SPACE(sizeof(int))];
+    memset(request, 0, sizeof(request));
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_len = NLMSG_LENGTH(sizeof(struct rtgenmsg));
+    header->nlmsg_type = RTM_GETNSID;
+    header->nlmsg_flags = NLM_F_REQUEST;
+    header->nlmsg_seq = ++sequence;
+    ((struct rtgenmsg *)NLMSG_DATA(header))->rtgen_family = AF_UNSPEC;
+    struct rtattr *attribute = (struct rtattr *)(request + NLMSG_ALIGN(header->nlmsg_len));
+    attribute->rta_type = NETNSA_FD;
+    attribute->rta_len = RTA_LENGTH(sizeof(int));
+    memcpy(RTA_DATA(attribute), &nsfd, sizeof(int));
+    header->nlmsg_len = NLMSG_ALIGN(header->nlmsg_len) + RTA_ALIGN(attribute->rta_len);
+    if (send(sock, request, header->nlmsg_len, 0) < 0)
+        return -2;
+
+    char reply[1024];
+    ssize_t length = recv(sock, reply, sizeof(reply), 0);
+    if (length < (ssize_t)NLMSG_LENGTH(sizeof(struct rtgenmsg)))
+        return -2;
+    struct nlmsghdr *answer = (struct nlmsghdr *)reply;
+    if (answer->nlmsg_type != RTM_NEWNSID || answer->nlmsg_len > (unsigned)length)
+        return -2;
+    int remaining = (int)answer->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+    struct rtattr *field = (struct rtattr *)((char *)NLMSG_DATA(answer) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+    for (; RTA_OK(field, remaining); field = RTA_NEXT(field, remaining)) {
+        if (field->rta_type == NETNSA_NSID) {
+            int id;
+            memcpy(&id, RTA_DATA(field), sizeof(id));
+            return id < 0 ? -1 : id;
+        }
+    }
+    return -1;
+}
 
 int swns_open_namespace_by_id(uint64_t id) {
     // struct nsfs_file_handle: ns_id, then ns_type and ns_inum, both 0 to match any.

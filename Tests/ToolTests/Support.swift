@@ -241,19 +241,26 @@ final class TargetProcess {
             if found == nil { usleep(2000) }
         }
         guard let found else {
-            kill(launcher.pid, SIGKILL)
+            // Whatever the launcher started goes with it.
+            var tree = [launcher.pid], generation = [launcher.pid]
+            for _ in 0..<4 {
+                generation = generation.flatMap { children(of: $0) }
+                tree += generation
+            }
+            for pid in tree.reversed() { kill(pid, SIGKILL) }
             _ = launcher.wait()
+            for pid in tree.dropFirst() { reap(pid) }
             throw POSIXError(.ESRCH)
         }
         pid = found
     }
 
-    /// The launcher itself once it has exec'd the sleeper, or its child that has.
+    /// The launcher itself once it has exec'd the sleeper, or the descendant that has.
     private static func find(named name: String, from launcher: pid_t) -> pid_t? {
-        if command(of: launcher) == name { return launcher }
-        let children = (try? String(contentsOfFile: "/proc/\(launcher)/task/\(launcher)/children", encoding: .utf8)) ?? ""
-        for child in children.split(separator: " ").compactMap({ pid_t($0) }) where command(of: child) == name {
-            return child
+        var generation = [launcher]
+        for _ in 0..<4 {
+            if let found = generation.first(where: { command(of: $0) == name }) { return found }
+            generation = generation.flatMap { children(of: $0) }
         }
         return nil
     }

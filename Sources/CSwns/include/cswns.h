@@ -55,6 +55,13 @@ int swns_pidfd_getfd(int pidfd, int targetfd);
 // ioctl(2) with no argument (NS_GET_*, SIOCGSKNS) and with a pointer to a 64-bit value (NS_GET_ID).
 int swns_ioctl_none(int fd, unsigned long request);
 int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value);
+int swns_ioctl_u32(int fd, unsigned long request, uint32_t *value);
+// A NETLINK_ROUTE socket, and the id that our network namespace gives the network namespace
+// behind nsfd (RTM_GETNSID): the id, -1 when none is assigned, -2 on error.
+int swns_netlink_route_open(void);
+// The width of the terminal on fd, or 0 when fd is not a terminal.
+int swns_terminal_width(int fd);
+int swns_netnsid(int sock, int nsfd);
 // open_by_handle_at(FD_NSFS_ROOT, {id, type 0, inode 0}, O_RDONLY | O_CLOEXEC): the namespace with that id.
 int swns_open_namespace_by_id(uint64_t id);
 // The f_type of the file system under fd, or 0 with errno set.

@@ -1,0 +1,92 @@
+/// swlsns's options: one table for getopt, --help, and the documentation checks.
+public enum LsnsOption: Hashable, Sendable {
+    case json, list, noHeadings, output, outputAll, task, persistent, raw, type, noTruncate, noWrap, tree
+    case filter, listColumns, help, version
+
+    public static let table: [OptionSpec<LsnsOption>] = [
+        OptionSpec(.json, long: "json", short: "J", help: "use JSON output format"),
+        OptionSpec(.list, long: "list", short: "l", help: "use list format output"),
+        OptionSpec(.noHeadings, long: "noheadings", short: "n", help: "don't print headings"),
+        OptionSpec(.output, long: "output", short: "o", argument: .required, value: "<list>",
+                   help: "define which output columns to use"),
+        OptionSpec(.outputAll, long: "output-all", help: "output all columns"),
+        OptionSpec(.persistent, long: "persistent", short: "P",
+                   help: "namespaces without processes (held by a mount or a descriptor)"),
+        OptionSpec(.task, long: "task", short: "p", argument: .required, value: "<pid>",
+                   help: "print process namespaces"),
+        OptionSpec(.raw, long: "raw", short: "r", help: "use the raw output format"),
+        OptionSpec(.noTruncate, long: "notruncate", short: "u", help: "don't truncate text in columns"),
+        OptionSpec(.noWrap, long: "nowrap", short: "W", help: "don't use multi-line representation"),
+        OptionSpec(.type, long: "type", short: "t", argument: .required, value: "<name>",
+                   help: "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)"),
+        OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
+                   help: "use tree format (parent, owner, or process)"),
+        OptionSpec(.filter, long: "filter", short: "Q", argument: .required, value: "<expr>",
+                   help: "apply display filter"),
+        OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
+        OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
+        OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),
+    ]
+
+    public static let parser = CommandLineParser(options: table, stopAtFirstOperand: false)
+
+    public static var helpText: String {
+        var text = HelpText.render(usage: ["swlsns [options] [<namespace>]"], summary: "List system namespaces.",
+                                   options: table, manPage: "swlsns(8)", column: 24, wideOnOwnLine: false,
+                                   alignLongOnly: true)
+        let columns = LsnsColumn.allCases.map { column in
+            String(repeating: " ", count: max(0, 12 - column.name.count)) + column.name + "  " + column.help + "\n"
+        }.joined()
+        let footer = "\nFor more details see swlsns(8).\n"
+        text.removeLast(footer.count)
+        return text + "\nAvailable output columns:\n" + columns + footer
+    }
+}
+
+/// lsns's columns, in --output-all order.
+public enum LsnsColumn: Int, CaseIterable, Sendable {
+    case ns, type, path, nprocs, pid, ppid, command, uid, user, netnsid, nsfs, pns, ons
+
+    public var name: String {
+        switch self {
+        case .ns: "NS"
+        case .type: "TYPE"
+        case .path: "PATH"
+        case .nprocs: "NPROCS"
+        case .pid: "PID"
+        case .ppid: "PPID"
+        case .command: "COMMAND"
+        case .uid: "UID"
+        case .user: "USER"
+        case .netnsid: "NETNSID"
+        case .nsfs: "NSFS"
+        case .pns: "PNS"
+        case .ons: "ONS"
+        }
+    }
+
+    public var help: String {
+        switch self {
+        case .ns: "namespace identifier (inode number)"
+        case .type: "kind of namespace"
+        case .path: "path to the namespace"
+        case .nprocs: "number of processes in the namespace"
+        case .pid: "lowest PID in the namespace"
+        case .ppid: "PPID of the PID"
+        case .command: "command line of the PID"
+        case .uid: "UID of the PID"
+        case .user: "username of the PID"
+        case .netnsid: "namespace ID as used by network subsystem"
+        case .nsfs: "nsfs mountpoint (usually used network subsystem)"
+        case .pns: "parent namespace identifier (inode number)"
+        case .ons: "owner namespace identifier (inode number)"
+        }
+    }
+
+    public var numeric: Bool { [.ns, .nprocs, .pid, .ppid, .uid, .pns, .ons].contains(self) }
+
+    public static func named(_ name: String) -> LsnsColumn? {
+        let upper = name.uppercased()
+        return allCases.first { $0.name == upper }
+    }
+}

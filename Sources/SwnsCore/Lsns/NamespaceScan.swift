@@ -1,0 +1,320 @@
+import CSwns
+import Glibc
+
+/// One process as the scan saw it.
+public struct ScannedProcess: Sendable {
+    public var pid: pid_t
+    public var ppid: pid_t
+    public var uid: UInt32
+    /// The command name from /proc/PID/stat (the COMMAND of a process without a command line).
+    public var comm: String
+    /// The namespace inode of each kind, in `NamespaceKind.all` order; 0 where unknown.
+    public var namespaces: [UInt64]
+}
+
+/// One namespace, with what holds it.
+public struct ScannedNamespace: Sendable {
+    public var id: UInt64
+    public var kind: NamespaceKind
+    /// The processes in it, lowest PID first.
+    public var pids: [pid_t] = []
+    /// Bind mounts of it (nsfs entries in our mount table).
+    public var mounts: [String] = []
+    /// A path that opens it: /proc/PID/ns/TYPE, a bind mount, or /proc/PID/fd/N.
+    public var path: String?
+    /// Filled in on demand: the parent (pid and user namespaces) and the owning user namespace.
+    public var parent: UInt64?
+    public var owner: UInt64?
+    /// For a namespace without processes: the uid that owns its user namespace.
+    public var ownerUID: UInt32?
+
+    init(id: UInt64, kind: NamespaceKind) {
+        self.id = id
+        self.kind = kind
+    }
+}
+
+/// Every namespace the system shows us: those of processes (/proc/PID/ns), those held only by an
+/// open descriptor (/proc/PID/fd, including the network namespace of a socket), and those held by
+/// a bind mount (/proc/self/mountinfo). Processes that vanish or cannot be read are skipped.
+public struct NamespaceScan {
+    public private(set) var processes: [ScannedProcess] = []
+    public private(set) var namespaces: [ScannedNamespace] = []
+    /// Namespace index by inode: sorted inodes and their indices, for binary search.
+    private var index: [(id: UInt64, at: Int)] = []
+
+    /// `kinds`: the types to look at (lsns -t); descriptors are only read when `descriptors`.
+    public init(kinds: [NamespaceKind] = NamespaceKind.all, descriptors: Bool = true, onlyPID: pid_t? = nil) {
+        let procfd = Glibc.open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard procfd >= 0 else { return }
+        defer { Glibc.close(procfd) }
+        let wanted = NamespaceKind.all.map { kind in kinds.contains { $0.mask == kind.mask } }
+        var found: [(id: UInt64, kind: Int, pid: pid_t, path: String?)] = []
+
+        for pid in Processes.all() where onlyPID == nil || onlyPID == pid {
+            let dirfd = openat(procfd, String(pid), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if dirfd < 0 { continue }
+            defer { Glibc.close(dirfd) }
+            guard let process = Self.readProcess(pid, dirfd: dirfd, wanted: wanted) else { continue }
+            processes.append(process)
+            for (kind, id) in process.namespaces.enumerated() where id != 0 {
+                found.append((id, kind, pid, nil))
+            }
+            if descriptors { Self.readDescriptors(pid, dirfd: dirfd, wanted: wanted, into: &found) }
+        }
+        processes.sort { $0.pid < $1.pid }
+
+        // Namespaces: the processes' own first (lowest PID first), then descriptor-held ones.
+        found.sort { ($0.id, $0.pid) < ($1.id, $1.pid) }
+        var previous: UInt64 = 0
+        for entry in found where entry.id != previous || namespaces.isEmpty {
+            previous = entry.id
+            namespaces.append(ScannedNamespace(id: entry.id, kind: NamespaceKind.all[entry.kind]))
+        }
+        index = namespaces.indices.map { (namespaces[$0].id, $0) }
+        for process in processes {
+            for (kind, id) in process.namespaces.enumerated() where id != 0 {
+                guard let at = position(of: id) else { continue }
+                namespaces[at].pids.append(process.pid)
+                if namespaces[at].path == nil {
+                    namespaces[at].path = "/proc/\(process.pid)/ns/\(NamespaceKind.all[kind].procEntry)"
+                }
+            }
+        }
+        for entry in found where entry.path != nil {
+            if let at = position(of: entry.id), namespaces[at].path == nil { namespaces[at].path = entry.path }
+        }
+        if onlyPID == nil { addMounts(wanted: wanted) }
+    }
+
+    /// The namespace with inode `id`.
+    public func namespace(_ id: UInt64) -> ScannedNamespace? { position(of: id).map { namespaces[$0] } }
+
+    public func process(_ pid: pid_t) -> ScannedProcess? { processIndex(pid).map { processes[$0] } }
+
+    /// The position of `pid` in `processes` (sorted by PID).
+    public func processIndex(_ pid: pid_t) -> Int? {
+        var low = 0, high = processes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if processes[middle].pid < pid { low = middle + 1 } else { high = middle }
+        }
+        return low < processes.count && processes[low].pid == pid ? low : nil
+    }
+
+    /// The position of namespace `id` in `namespaces`.
+    public func namespaceIndex(_ id: UInt64) -> Int? { position(of: id) }
+
+    private func position(of id: UInt64) -> Int? {
+        var low = 0, high = index.count
+        while low < high {
+            let middle = (low + high) / 2
+            if index[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < index.count && index[low].id == id ? index[low].at : nil
+    }
+
+    /// Adds a namespace found another way (through an ioctl); returns its index.
+    @discardableResult
+    mutating func insert(_ namespace: ScannedNamespace) -> Int {
+        if let at = position(of: namespace.id) { return at }
+        namespaces.append(namespace)
+        let entry = (id: namespace.id, at: namespaces.count - 1)
+        let slot = index.firstIndex { $0.id > namespace.id } ?? index.count
+        index.insert(entry, at: slot)
+        return entry.at
+    }
+
+    mutating func update(_ id: UInt64, _ change: (inout ScannedNamespace) -> Void) {
+        if let at = position(of: id) { change(&namespaces[at]) }
+    }
+
+    // MARK: reading /proc
+
+    /// /proc/PID/stat (ppid, comm), the owner of /proc/PID (uid), and the inode of each wanted
+    /// /proc/PID/ns entry: one read and at most nine stats.
+    private static func readProcess(_ pid: pid_t, dirfd: Int32, wanted: [Bool]) -> ScannedProcess? {
+        var owner = stat()
+        guard fstat(dirfd, &owner) == 0 else { return nil }
+        guard let stat = readSmall(dirfd, "stat"), let (comm, ppid) = parseStat(stat) else { return nil }
+        var namespaces = [UInt64](repeating: 0, count: NamespaceKind.all.count)
+        var st = Glibc.stat()
+        for (kind, entry) in NamespaceKind.all.enumerated() where wanted[kind] {
+            if fstatat(dirfd, "ns/" + entry.procEntry, &st, 0) == 0 { namespaces[kind] = UInt64(st.st_ino) }
+        }
+        if !namespaces.contains(where: { $0 != 0 }) && wanted.contains(true) { return nil }
+        return ScannedProcess(pid: pid, ppid: ppid, uid: owner.st_uid, comm: comm, namespaces: namespaces)
+    }
+
+    /// "PID (comm) S PPID ...": the command may hold spaces and parentheses, so it ends at the last ')'.
+    static func parseStat(_ bytes: [UInt8]) -> (comm: String, ppid: pid_t)? {
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close else { return nil }
+        let comm = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+        let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
+        guard fields.count >= 2 else { return nil }
+        var ppid: pid_t = 0
+        for digit in fields[1] {
+            guard digit >= 48 && digit <= 57 else { return nil }
+            ppid = ppid &* 10 &+ pid_t(digit - 48)
+        }
+        return (comm, ppid)
+    }
+
+    /// The descriptors of a process that are namespaces (nsfs) or sockets: a socket's network
+    /// namespace is asked of the kernel through a copy of the socket (pidfd_getfd, SIOCGSKNS).
+    private static func readDescriptors(_ pid: pid_t, dirfd: Int32,
+                                        wanted: [Bool], into found: inout [(id: UInt64, kind: Int, pid: pid_t, path: String?)]) {
+        let fdDirectory = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fdDirectory >= 0, let directory = fdopendir(fdDirectory) else {
+            if fdDirectory >= 0 { Glibc.close(fdDirectory) }
+            return
+        }
+        defer { closedir(directory) }
+        var pidfd: Int32 = -1
+        defer { if pidfd >= 0 { Glibc.close(pidfd) } }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let netKind = NamespaceKind.all.firstIndex { $0.mask == .net }!
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let fd = Int32(name) else { continue }
+            let length = readlinkat(fdDirectory, name, &buffer, buffer.count - 1)
+            guard length > 0 else { continue }
+            let target = buffer.prefix(length).map { UInt8(bitPattern: $0) }
+            if let (kind, id) = parseNamespaceLink(target), wanted[kind] {
+                found.append((id, kind, pid, "/proc/\(pid)/fd/\(fd)"))
+            } else if wanted[netKind], target.starts(with: Array("socket:".utf8)) {
+                if pidfd < 0 { pidfd = swns_pidfd_open(pid, 0) }
+                guard pidfd >= 0 else { continue }
+                let copy = swns_pidfd_getfd(pidfd, fd)
+                guard copy >= 0 else { continue }
+                let namespace = swns_ioctl_none(copy, UInt(SWNS_SIOCGSKNS))
+                Glibc.close(copy)
+                guard namespace >= 0 else { continue }
+                if let id = NamespaceFiles.inode(namespace) { found.append((id, netKind, pid, nil)) }
+                Glibc.close(namespace)
+            }
+        }
+    }
+
+    /// "net:[4026531833]" -> (kind index, inode).
+    static func parseNamespaceLink(_ bytes: [UInt8]) -> (Int, UInt64)? {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes.count > colon + 3,
+              bytes[colon + 1] == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]") else { return nil }
+        let name = String(decoding: bytes[..<colon], as: UTF8.self)
+        guard let kind = NamespaceKind.all.firstIndex(where: { $0.name == name }) else { return nil }
+        var id: UInt64 = 0
+        for digit in bytes[(colon + 2)..<(bytes.count - 1)] {
+            guard digit >= 48 && digit <= 57 else { return nil }
+            id = id &* 10 &+ UInt64(digit - 48)
+        }
+        return (kind, id)
+    }
+
+    /// nsfs bind mounts from our mount table: the root field names the namespace ("net:[ID]").
+    private mutating func addMounts(wanted: [Bool]) {
+        guard let table = Kernel.readText("/proc/self/mountinfo") else { return }
+        for line in table.split(separator: "\n") {
+            let halves = line.split(separator: " - ", maxSplits: 1)
+            guard halves.count == 2, halves[1].hasPrefix("nsfs ") else { continue }
+            let fields = halves[0].split(separator: " ")
+            guard fields.count > 4, let (kind, id) = Self.parseNamespaceLink(Array(fields[3].utf8)), wanted[kind] else {
+                continue
+            }
+            let mountpoint = Self.unescapeMountField(String(fields[4]))
+            let at = insert(ScannedNamespace(id: id, kind: NamespaceKind.all[kind]))
+            namespaces[at].mounts.append(mountpoint)
+            if namespaces[at].path == nil { namespaces[at].path = mountpoint }
+        }
+    }
+
+    /// mountinfo writes space, tab, newline and backslash as \040, \011, \012, \134.
+    static func unescapeMountField(_ text: String) -> String {
+        guard text.contains("\\") else { return text }
+        var bytes: [UInt8] = []
+        let source = Array(text.utf8)
+        var index = 0
+        while index < source.count {
+            if source[index] == UInt8(ascii: "\\"), index + 3 < source.count,
+               let value = UInt8(String(decoding: source[(index + 1)...(index + 3)], as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                index += 4
+            } else {
+                bytes.append(source[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A small /proc file read with one read(2).
+    static func readSmall(_ dirfd: Int32, _ name: String) -> [UInt8]? {
+        let fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        return Array(buffer.prefix(count))
+    }
+}
+
+extension NamespaceScan {
+    /// The uid that owns each namespace without processes: the owner of its user namespace
+    /// (NS_GET_USERNS, then NS_GET_OWNER_UID), or of itself for a user namespace.
+    public mutating func resolveOwnerUIDs() {
+        for at in namespaces.indices where namespaces[at].pids.isEmpty && namespaces[at].ownerUID == nil {
+            guard let path = namespaces[at].path else { continue }
+            let fd = Kernel.open(path, O_RDONLY)
+            guard fd >= 0 else { continue }
+            defer { Glibc.close(fd) }
+            let userFD = namespaces[at].kind == .user ? fd : swns_ioctl_none(fd, SWNS_NS_GET_USERNS)
+            guard userFD >= 0 else { continue }
+            defer { if userFD != fd { Glibc.close(userFD) } }
+            var uid: UInt32 = 0
+            if swns_ioctl_u32(userFD, SWNS_NS_GET_OWNER_UID, &uid) == 0 { namespaces[at].ownerUID = uid }
+        }
+    }
+
+    /// Fills in parents and owners of the namespaces (the nsfs ioctls on a descriptor of each), and
+    /// adds the ancestors that no process is in. `ancestors`: follow parents and owners up to the
+    /// top (for the trees). Returns false when the kernel lacks the ioctls.
+    public mutating func resolveRelations(ancestors: Bool) -> Bool {
+        var queue: [(id: UInt64, fd: Int32)] = []
+        for namespace in namespaces {
+            guard let path = namespace.path else { continue }
+            let fd = Kernel.open(path, O_RDONLY)
+            if fd >= 0 { queue.append((namespace.id, fd)) }
+        }
+        var supported = true
+        while let (id, fd) = queue.popLast() {
+            defer { Glibc.close(fd) }
+            let kind = namespace(id)?.kind
+            var related: [(parent: Bool, fd: Int32)] = [(false, swns_ioctl_none(fd, SWNS_NS_GET_USERNS))]
+            if kind == .pid || kind == .user { related.append((true, swns_ioctl_none(fd, SWNS_NS_GET_PARENT))) }
+            for (isParent, relatedFD) in related {
+                if relatedFD < 0 {
+                    if errno == ENOTTY { supported = false }
+                    continue
+                }
+                guard let relatedID = NamespaceFiles.inode(relatedFD) else { Glibc.close(relatedFD); continue }
+                update(id) { if isParent { $0.parent = relatedID } else { $0.owner = relatedID } }
+                if self.namespace(relatedID) == nil {
+                    let relatedKind = isParent ? (kind ?? .user) : .user
+                    var added = ScannedNamespace(id: relatedID, kind: relatedKind)
+                    var uid: UInt32 = 0
+                    if relatedKind == .user, swns_ioctl_u32(relatedFD, SWNS_NS_GET_OWNER_UID, &uid) == 0 { added.ownerUID = uid }
+                    insert(added)
+                    if ancestors {
+                        queue.append((relatedID, relatedFD))
+                        continue
+                    }
+                }
+                Glibc.close(relatedFD)
+            }
+        }
+        return supported
+    }
+}

@@ -1,0 +1,209 @@
+/// util-linux's libsmartcols output, for the tools that print tables: aligned columns, a tree in one
+/// column, raw output with escaped cells, and JSON.
+public struct Table {
+    public struct Column {
+        public var name: String
+        public var rightAligned = false
+        /// JSON writes the cells of this column as numbers.
+        public var numeric = false
+        /// The column that draws the tree (lsns: COMMAND for the process tree, NS for the others).
+        public var tree = false
+
+        public init(_ name: String, rightAligned: Bool = false, numeric: Bool = false, tree: Bool = false) {
+            self.name = name
+            self.rightAligned = rightAligned
+            self.numeric = numeric
+            self.tree = tree
+        }
+    }
+
+    public final class Row {
+        /// One value per column; nil is empty (JSON null). A value may hold several lines (NSFS).
+        public var cells: [String?]
+        public var children: [Row] = []
+
+        public init(_ cells: [String?]) { self.cells = cells }
+    }
+
+    public enum Format: Sendable { case table, raw, json }
+
+    public var columns: [Column]
+    public var roots: [Row] = []
+    public var headings = true
+    public var format: Format = .table
+    /// Several values in a cell: one per line (the default) or joined with "," (`--nowrap`).
+    public var wrap = true
+    /// The top-level JSON key (`namespaces`).
+    public var jsonName: String
+    /// When set, the widest truncatable column is cut so that lines fit (a terminal's width).
+    public var width: Int?
+    public var truncatable: [Int] = []
+
+    public init(columns: [Column], jsonName: String) {
+        self.columns = columns
+        self.jsonName = jsonName
+    }
+
+    public func render() -> String {
+        switch format {
+        case .json: return renderJSON()
+        case .raw, .table: return renderLines()
+        }
+    }
+
+    // MARK: table and raw
+
+    /// Rows in display order with the tree prefix of each.
+    private func flattened() -> [(row: Row, prefix: String)] {
+        var result: [(Row, String)] = []
+        func visit(_ rows: [Row], indent: String, top: Bool) {
+            for (index, row) in rows.enumerated() {
+                let last = index == rows.count - 1
+                result.append((row, top ? "" : indent + (last ? "└─" : "├─")))
+                visit(row.children, indent: top ? "" : indent + (last ? "  " : "│ "), top: false)
+            }
+        }
+        visit(roots, indent: "", top: true)
+        return result
+    }
+
+    private func text(_ cell: String?, joinWith separator: String) -> String {
+        guard let cell else { return "" }
+        return wrap && format == .table ? cell : cell.split(separator: "\n", omittingEmptySubsequences: false)
+            .joined(separator: separator)
+    }
+
+    private func renderLines() -> String {
+        let rows = flattened()
+        // Each row's cells as text, the tree prefix in front of the tree column; a cell of several
+        // lines keeps its newlines until the output.
+        let cells: [[String]] = rows.map { entry in
+            columns.indices.map { index in
+                let value = text(entry.row.cells[index], joinWith: ",")
+                return columns[index].tree ? entry.prefix + value : value
+            }
+        }
+        var output = ""
+        if format == .raw {
+            if headings { output += columns.map { Self.rawEscaped($0.name) }.joined(separator: " ") + "\n" }
+            for row in cells {
+                output += row.map { Self.rawEscaped($0.replacing("\n", with: ",")) }.joined(separator: " ") + "\n"
+            }
+            return output
+        }
+
+        var widths = columns.map { headings ? $0.name.count : 0 }
+        for row in cells {
+            for (index, value) in row.enumerated() {
+                if value.contains("\n") {
+                    for line in value.split(separator: "\n") { widths[index] = max(widths[index], line.count) }
+                } else {
+                    widths[index] = max(widths[index], value.count)
+                }
+            }
+        }
+        if let width, let cut = truncatable.max(by: { widths[$0] < widths[$1] }) {
+            let total = widths.reduce(0, +) + widths.count - 1
+            if total > width { widths[cut] = max(columns[cut].name.count, widths[cut] - (total - width)) }
+        }
+
+        func append(_ values: [String]) {
+            var line = ""
+            for (index, value) in values.enumerated() {
+                let last = index == values.count - 1
+                let count = value.count
+                let cell = count > widths[index] ? String(value.prefix(widths[index])) : value
+                let padding = max(0, widths[index] - min(count, widths[index]))
+                if index > 0 { line += " " }
+                if columns[index].rightAligned {
+                    line += String(repeating: " ", count: padding) + cell
+                } else {
+                    line += cell
+                    if !last { line += String(repeating: " ", count: padding) }
+                }
+            }
+            while line.last == " " { line.removeLast() }
+            output += line + "\n"
+        }
+        if headings { append(columns.map(\.name)) }
+        for row in cells {
+            guard row.contains(where: { $0.contains("\n") }) else {
+                append(row)
+                continue
+            }
+            let split = row.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+            for number in 0..<(split.map(\.count).max() ?? 1) {
+                append(split.map { number < $0.count ? $0[number] : "" })
+            }
+        }
+        return output
+    }
+
+    /// libsmartcols' raw cells: blanks, backslashes and bytes outside printable ASCII as \xNN.
+    static func rawEscaped(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            if byte > 0x20 && byte < 0x7f && byte != 0x5c {
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                result += "\\x" + hex(byte)
+            }
+        }
+        return result
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+
+    // MARK: JSON
+
+    private func renderJSON() -> String {
+        var output = "{\n   \"\(jsonName)\": ["
+        func emit(_ rows: [Row], depth: Int) {
+            let indent = String(repeating: "   ", count: depth)
+            for (rowIndex, row) in rows.enumerated() {
+                output += rowIndex == 0 ? "\n\(indent){\n" : "{\n"
+                for (index, column) in columns.enumerated() {
+                    let key = Self.jsonString(column.name.lowercased())
+                    var value = "null"
+                    if let cell = row.cells[index] {
+                        let text = cell.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: ",")
+                        value = column.numeric ? text : Self.jsonString(text)
+                    }
+                    let more = index < columns.count - 1 || !row.children.isEmpty
+                    output += "\(indent)   \(key): \(value)\(more ? "," : "")\n"
+                }
+                if !row.children.isEmpty {
+                    output += "\(indent)   \"children\": ["
+                    emit(row.children, depth: depth + 2)
+                    output += "\n\(indent)   ]\n"
+                }
+                output += "\(indent)}" + (rowIndex < rows.count - 1 ? "," : "")
+            }
+        }
+        emit(roots, depth: 2)
+        output += roots.isEmpty ? "]\n}\n" : "\n   ]\n}\n"
+        return output
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    result += "\\u00" + hex(UInt8(scalar.value))
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,0 +1,22 @@
+import CSwns
+import Glibc
+import SwnsCore
+
+let diagnostics = Diagnostics(program: "swlsns")
+do {
+    let command = try LsnsCommand.parse(CommandLine.arguments)
+    switch command.action {
+    case .help:
+        StandardStreams.out(LsnsOption.helpText)
+    case .version:
+        StandardStreams.out(Swns.versionLine(tool: "swlsns"))
+    case .listColumns:
+        StandardStreams.out(LsnsReport.columnList(json: command.format == .json))
+    case .run:
+        var report = LsnsReport(command)
+        let width = swns_terminal_width(1)
+        StandardStreams.out(try report.render(terminalWidth: width > 0 ? Int(width) : nil))
+    }
+} catch {
+    diagnostics.fail(error)
+}

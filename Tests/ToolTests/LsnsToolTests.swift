@@ -1,0 +1,178 @@
+import Foundation
+import Glibc
+import SwnsCore
+import Testing
+
+func swlsns(_ arguments: [String]) throws -> Outcome {
+    try run(Host.buildFolder + "/swlsns", arguments)
+}
+
+/// The namespace inode of `entry` of process `pid`.
+func namespaceID(_ pid: pid_t, _ entry: String) -> String? {
+    Host.namespaceLink(entry, pid: String(pid)).flatMap { link in
+        link.split(separator: "[").last.map { String($0.dropLast()) }
+    }
+}
+
+/// Raw list rows (`-r -n`) keyed by their first column.
+func rows(_ text: String) -> [String: String] {
+    var result: [String: String] = [:]
+    for line in lines(text) {
+        if let key = line.split(separator: " ").first { result[String(key)] = line }
+    }
+    return result
+}
+
+/// Namespaces the test makes: a process in new namespaces of every type (a user namespace owning
+/// the others), with a nested user and pid namespace inside (swunshare in swunshare).
+@Suite(.root) struct LsnsSideBySideTests {
+    static let columns = "NS,TYPE,NPROCS,PID,PPID,UID,USER,COMMAND"
+
+    @Test(arguments: [["-l"], ["-t", "uts", "-l"], ["-t", "pid", "-t", "user", "-l"], ["-l", "-u", "-W"]])
+    func sameRowsAsUtilLinux(_ options: [String]) throws {
+        let target = try TargetProcess(Host.swunshare, ["-r", "-m", "-u", "-i", "-n", "-p", "-C", "-T", "--fork",
+                                                        "--mount-proc", Host.swunshare, "-r", "-p", "--fork"])
+        let ours = rows(try swlsns(options + ["-r", "-n", "-o", Self.columns]).stdout)
+        let theirs = rows(try run("/usr/bin/lsns", options + ["-r", "-n", "-o", Self.columns]).stdout)
+        // The target's namespaces: their rows do not change while the two tools run.
+        let mine = ["user", "mnt", "uts", "ipc", "net", "pid", "cgroup", "time"].compactMap { namespaceID(target.pid, $0) }
+        var compared = 0
+        for id in mine where theirs[id] != nil {
+            #expect(ours[id] == theirs[id], "ns \(id)")
+            compared += 1
+        }
+        #expect(compared >= 1, "ours \(ours.count) rows, theirs \(theirs.count)")
+    }
+
+    @Test func jsonHasTheSameKeysAndTypes() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--ipc"])
+        let arguments = ["-J", "-l", "-o", Self.columns + ",PATH,NETNSID,NSFS", "-p", "\(target.pid)"]
+        func parse(_ text: String) throws -> [[String: Any]] {
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            return try #require(object?["namespaces"] as? [[String: Any]])
+        }
+        let ours = try parse(try swlsns(arguments).stdout)
+        let theirs = try parse(try run("/usr/bin/lsns", arguments).stdout)
+        #expect(ours.count == theirs.count)
+        let uts = try #require(namespaceID(target.pid, "uts"))
+        let mine = try #require(ours.first { "\($0["ns"]!)" == uts })
+        let reference = try #require(theirs.first { "\($0["ns"]!)" == uts })
+        #expect(Set(mine.keys) == Set(reference.keys))
+        for key in reference.keys {
+            #expect(type(of: mine[key]!) == type(of: reference[key]!), "\(key)")
+        }
+        #expect(mine["nsfs"] is NSNull && mine["netnsid"] is NSNull)
+        #expect(mine["command"] as? String == "sleep 600" && mine["pid"] as? Int == Int(target.pid))
+    }
+
+    @Test func processesOfANamespace() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--fork"])
+        let uts = try #require(namespaceID(target.pid, "uts"))
+        let ours = try swlsns([uts, "-r"])
+        let theirs = try run("/usr/bin/lsns", [uts, "-r"])
+        #expect(ours.status == 0)
+        #expect(ours.stdout == theirs.stdout, "ours \(ours) theirs \(theirs)")
+        #expect(lines(ours.stdout).count == 3)  // heading, swunshare, its sleeping child
+        #expect(try swlsns(["123"]).stderr == "swlsns: not found namespace: 123\n")
+    }
+}
+
+@Suite(.root) struct LsnsFindsEverythingTests {
+    @Test func bindMountedNamespaces() throws {
+        let file = ScratchFile()
+        #expect(try swunshare(["--net=\(file.path)", "true"]).status == 0)
+        var st = stat()
+        #expect(stat(file.path, &st) == 0)
+        let id = String(st.st_ino)
+        let row = rows(try swlsns(["-P", "-r", "-n", "-o", "NS,TYPE,NPROCS,NSFS,USER"]).stdout)[id]
+        #expect(row == "\(id) net 0 \(file.path) root")
+        // util-linux 2.38.1 does not see it.
+        #expect(rows(try run("/usr/bin/lsns", ["-r", "-n", "-o", "NS"]).stdout)[id] == nil)
+
+        let name = String(uniqueName("swns").prefix(40))
+        #expect(try run("/usr/sbin/ip", ["netns", "add", name]).status == 0)
+        defer { _ = try? run("/usr/sbin/ip", ["netns", "delete", name]) }
+        #expect(stat("/run/netns/\(name)", &st) == 0)
+        let netns = rows(try swlsns(["-t", "net", "-r", "-n"]).stdout)[String(st.st_ino)]
+        #expect(netns?.contains("/run/netns/\(name)") == true, "\(netns ?? "-")")
+    }
+
+    @Test func namespacesHeldByADescriptor() throws {
+        let target = try TargetProcess(Host.swunshare, ["--net"])
+        let id = try #require(namespaceID(target.pid, "net"))
+        let holder = try TargetProcess("/bin/bash", ["-c", "exec 9</proc/\(target.pid)/ns/net; exec sleep 600"], sleeper: [])
+        kill(target.pid, SIGKILL)
+        _ = target.launcher.wait()
+        let row = rows(try swlsns(["-P", "-r", "-n", "-o", "NS,TYPE,NPROCS,PATH"]).stdout)[id]
+        #expect(row == "\(id) net 0 /proc/\(holder.pid)/fd/9")
+        #expect(rows(try run("/usr/bin/lsns", ["-r", "-n", "-o", "NS"]).stdout)[id] == nil)
+    }
+
+    @Test func aSocketsNetworkNamespace() throws {
+        // The socket was made in a network namespace that no process is in any more.
+        let target = try TargetProcess(Host.swunshare, ["--net", "bash", "-c",
+                                                        "ip link set lo up; exec 7<>/dev/udp/127.0.0.1/9; "
+                                                            + "exec \(Host.swunshare) --net sleep 600"], sleeper: [])
+        let row = try swlsns(["-t", "net", "-r", "-n", "-o", "NS,NPROCS"])
+        let inner = try #require(namespaceID(target.pid, "net"))
+        // The process is in the inner namespace; its descriptor 7 holds the outer one.
+        let all = rows(row.stdout)
+        #expect(all[inner] == "\(inner) 1")
+        #expect(all.values.contains { $0.hasSuffix(" 0") }, "\(row.stdout)")
+    }
+
+    @Test func parentsAndOwnersOfNestedNamespaces() throws {
+        let target = try TargetProcess(Host.swunshare, ["-r", Host.swunshare, "-r", "--pid", "--fork"])
+        let innerUser = try #require(namespaceID(target.pid, "user"))
+        let pid = try #require(namespaceID(target.pid, "pid"))
+        let fd = open("/proc/\(target.pid)/ns/user", O_RDONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let parent = ioctl(fd, 0xb702)  // NS_GET_PARENT
+        try #require(parent >= 0)
+        defer { close(parent) }
+        let outerUser = String(try #require(NamespaceFiles.inode(parent)))
+        let table = rows(try swlsns(["-l", "-r", "-n", "-o", "NS,TYPE,NPROCS,PNS,ONS"]).stdout)
+        #expect(table[innerUser] == "\(innerUser) user 2 \(outerUser) \(outerUser)")
+        #expect(table[pid]?.hasSuffix(" \(innerUser)") == true, "\(table[pid] ?? "-")")
+        // The outer user namespace has no process: the owner tree shows it anyway.
+        let tree = try swlsns(["-Towner", "-r", "-n", "-o", "NS,NPROCS"])
+        #expect(lines(tree.stdout).contains { $0 == "\(outerUser) 0" || $0.hasSuffix("\(outerUser) 0") }, "\(tree.stdout)")
+    }
+}
+
+@Suite(.root) struct LsnsFilterAndErrorTests {
+    @Test func filterKeepsMatchingRows() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts"])
+        let uts = try #require(namespaceID(target.pid, "uts"))
+        let outcome = try swlsns(["-Q", "NS == \(uts) and type =~ \"^ut\"", "-r", "-n", "-o", "NS,PID"])
+        #expect(outcome.stdout == "\(uts) \(target.pid)\n", "\(outcome)")
+        let none = try swlsns(["-Q", "NPROCS < 0"])
+        #expect(none.status == 0 && none.stdout.isEmpty)
+        // Columns only the filter reads are not shown.
+        let hidden = try swlsns(["-Q", "PID == \(target.pid) && TYPE == 'uts'", "-r", "-n", "-o", "NS"])
+        #expect(hidden.stdout == "\(uts)\n")
+    }
+
+    @Test func filterErrorsPointAtThePosition() throws {
+        let outcome = try swlsns(["-Q", "TYPE == net"])
+        #expect(outcome.status == 1)
+        #expect(lines(outcome.stderr).first?.hasPrefix("swlsns: failed to parse filter: ") == true, "\(outcome)")
+        #expect(lines(outcome.stderr).contains { $0.hasPrefix("hint: ") }, "\(outcome)")
+    }
+
+    @Test(arguments: [["-J", "-r"], ["-P", "-p", "1"], ["-l", "-T"], ["-p", "1", "4026531836"], ["-t", "x"],
+                      ["-o", "BOGUS"], ["--bogus"], ["x"]])
+    func badInputExitsOne(_ arguments: [String]) throws {
+        let outcome = try swlsns(arguments)
+        #expect(outcome.status == 1 && outcome.stdout.isEmpty && outcome.stderr.hasPrefix("swlsns: ") || outcome.stderr.contains("unrecognized"),
+                "\(outcome)")
+    }
+
+    @Test func listColumns() throws {
+        let text = try swlsns(["-H"]).stdout
+        for column in LsnsColumn.allCases { #expect(text.contains(" \(column.name)  ")) }
+        let json = try JSONSerialization.jsonObject(with: Data(try swlsns(["-H", "-J"]).stdout.utf8)) as? [String: Any]
+        #expect((json?["lsns-columns"] as? [Any])?.count == LsnsColumn.allCases.count)
+    }
+}
