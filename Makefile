@@ -96,6 +96,8 @@ install: build
 		echo '# swunshare --uts --hostname swns-target sleep 5 & swnsenter -t $$! -u hostname'; \
 		$(BINDIR)/swunshare --uts --hostname swns-target sleep 5 & target=$$!; sleep 0.3; \
 		$(BINDIR)/swnsenter -t $$target -u hostname; kill $$target; \
+		echo '# swlsns -t uts'; \
+		$(BINDIR)/swlsns -t uts; \
 	fi
 
 uninstall:

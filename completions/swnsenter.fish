@@ -187,7 +187,9 @@ function __swnsenter_namespace_values -a type value
     end
     __fish_complete_path $value
     if test $type = net
-        string match -- "$value*" /run/netns/*
+        # A wildcard that matches nothing is an error in a command; in `set` it is an empty list.
+        set -l netns /run/netns/*
+        string match -- "$value*" $netns
     end
 end
 

@@ -49,6 +49,12 @@ COMMANDS = {
         ["--mount", "--propagation", "private", "true"],
         ["--net", "--hostname", "order", "true"],
     ],
+    "swlsns": [
+        [],
+        ["-J"],
+        ["-t", "net"],
+        ["-l", "-o", "NS,TYPE,PNS,ONS"],
+    ],
     "swnsenter": [
         ["-t", "{pid}", "-u", "-i", "true"],
         ["-t", "{pid}", "-a", "true"],

@@ -58,6 +58,8 @@ int swns_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); 
 int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value) { return ioctl(fd, request, value); }
 int swns_ioctl_u32(int fd, unsigned long request, uint32_t *value) { return ioctl(fd, request, value); }
 
+long swns_getdents64(int fd, void *buf, size_t size) { return syscall(SYS_getdents64, fd, buf, size); }
+
 int swns_terminal_width(int fd) {
     struct winsize size;
     if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &size) != 0)

@@ -15,7 +15,7 @@ do {
     case .run:
         var report = LsnsReport(command)
         let width = swns_terminal_width(1)
-        StandardStreams.out(try report.render(terminalWidth: width > 0 ? Int(width) : nil))
+        try report.render(terminalWidth: width > 0 ? Int(width) : nil) { StandardStreams.out($0) }
     }
 } catch {
     diagnostics.fail(error)

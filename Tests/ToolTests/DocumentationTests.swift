@@ -31,8 +31,16 @@ import Testing
         }
     }
 
+    @Test(arguments: files("swlsns", section: 8))
+    func swlsnsFilesListEveryOption(_ path: String) throws {
+        let text = try read(path)
+        for option in LsnsOption.table {
+            #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "needs mandoc"),
-          arguments: ["man/swunshare.1", "man/swnsenter.1"])
+          arguments: ["man/swunshare.1", "man/swnsenter.1", "man/swlsns.8"])
     func manPageIsLintClean(_ path: String) throws {
         let outcome = try run("/usr/bin/mandoc", ["-Tlint", Self.top.appendingPathComponent(path).path])
         #expect(outcome.status == 0 && outcome.stdout.isEmpty && outcome.stderr.isEmpty, "\(outcome)")

@@ -54,6 +54,10 @@ import Testing
             #expect(commands.contains(fragment), "the tour lacks \(fragment)")
         }
         #expect(Self.examples.contains { $0.unprivileged && $0.command.contains("swnsenter") })
+        // swlsns: a bind-mounted namespace with a filter, a descriptor-held one, JSON.
+        for fragment in ["swlsns -P", "-Q", "/fd/9", "swlsns -J"] {
+            #expect(commands.contains(fragment), "the tour lacks \(fragment)")
+        }
     }
 
     @Test(arguments: examples)

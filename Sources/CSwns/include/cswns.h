@@ -61,6 +61,8 @@ int swns_ioctl_u32(int fd, unsigned long request, uint32_t *value);
 int swns_netlink_route_open(void);
 // The width of the terminal on fd, or 0 when fd is not a terminal.
 int swns_terminal_width(int fd);
+// getdents64(2): linux_dirent64 records into buf; the bytes read, 0 at the end, -1 on error.
+long swns_getdents64(int fd, void *buf, size_t size);
 int swns_netnsid(int sock, int nsfd);
 // open_by_handle_at(FD_NSFS_ROOT, {id, type 0, inode 0}, O_RDONLY | O_CLOEXEC): the namespace with that id.
 int swns_open_namespace_by_id(uint64_t id);

@@ -26,7 +26,14 @@ public struct LsnsReport {
     }
 
     public mutating func render(terminalWidth: Int?) throws(SwnsError) -> String {
-        if let id = command.namespace { return try renderProcesses(of: id, terminalWidth: terminalWidth) }
+        var text = ""
+        try render(terminalWidth: terminalWidth) { text += $0 }
+        return text
+    }
+
+    /// Writes the report in pieces through `write`.
+    public mutating func render(terminalWidth: Int?, to write: (String) -> Void) throws(SwnsError) {
+        if let id = command.namespace { return try renderProcesses(of: id, terminalWidth: terminalWidth).render(to: write) }
 
         let needed = neededColumns
         let tree = command.tree ?? (command.list ? nil : .process)
@@ -41,35 +48,29 @@ public struct LsnsReport {
         let netnsids = needed.contains(.netnsid) ? netnsIDs() : []
 
         // The rows: the chosen types, the task's namespaces, persistent ones, then the filter.
-        var chosen: [ScannedNamespace] = scan.namespaces.filter { namespace in
-            if !command.kinds.isEmpty && !command.kinds.contains(namespace.kind) { return false }
-            if let pid = command.pid, !namespace.pids.contains(pid) { return false }
-            if command.persistentOnly && !namespace.pids.isEmpty { return false }
-            return true
-        }
-        chosen.sort { $0.id < $1.id }
-        var values: [[String?]] = []
-        var kept: [ScannedNamespace] = []
-        for namespace in chosen {
-            let row = cells(namespace, netnsids: netnsids)
-            if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
-            kept.append(namespace)
-            values.append(row)
-        }
-
         var table = makeTable(tree: tree)
         let shown = command.shownColumns
         func project(_ row: [String?]) -> Table.Row { Table.Row(shown.map { row[$0.rawValue] }) }
+        var kept: [(at: Int, line: Table.Row)] = []
+        for at in scan.sortedIndices {
+            let namespace = scan.namespaces[at]
+            if !command.kinds.isEmpty && !command.kinds.contains(namespace.kind) { continue }
+            if let pid = command.pid, !namespace.pids.contains(pid) { continue }
+            if command.persistentOnly && !namespace.pids.isEmpty { continue }
+            let row = cells(namespace, netnsids: netnsids)
+            if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
+            kept.append((at, project(row)))
+        }
 
         switch tree {
         case nil:
-            table.roots = values.map(project)
+            table.roots = kept.map(\.line)
         case .process:
             // As util-linux: a row hangs under the latest row whose process is its process's parent.
             var latest = [Table.Row?](repeating: nil, count: scan.processes.count)
-            for (namespace, row) in zip(kept, values) {
-                let line = project(row)
-                let process = namespace.pids.first.flatMap { scan.processIndex($0) }
+            for (at, line) in kept {
+                let process = scan.namespaces[at].pids.first.flatMap { scan.processIndex($0) }
+                if let process { scan.details(process) }
                 let parent = process.flatMap { scan.processIndex(scan.processes[$0].ppid) }.flatMap { latest[$0] }
                 if let parent { parent.children.append(line) } else { table.roots.append(line) }
                 if let process { latest[process] = line }
@@ -77,32 +78,32 @@ public struct LsnsReport {
         case .parent, .owner:
             // Each row hangs under the row of its parent (or owner); those ancestors are shown too.
             var lines = [Table.Row?](repeating: nil, count: scan.namespaces.count)
-            func place(_ at: Int, _ row: [String?], depth: Int) {
+            func place(_ at: Int, _ line: Table.Row, depth: Int) {
                 if lines[at] != nil { return }
                 let namespace = scan.namespaces[at]
                 let up = tree == .parent ? namespace.parent : namespace.owner
                 var parentLine: Table.Row?
                 if depth < 64, let up, up != namespace.id, let ancestor = scan.namespaceIndex(up) {
-                    place(ancestor, cells(scan.namespaces[ancestor], netnsids: netnsids), depth: depth + 1)
+                    if lines[ancestor] == nil {
+                        place(ancestor, project(cells(scan.namespaces[ancestor], netnsids: netnsids)), depth: depth + 1)
+                    }
                     parentLine = lines[ancestor]
                 }
-                let line = project(row)
                 if let parentLine { parentLine.children.append(line) } else { table.roots.append(line) }
                 lines[at] = line
             }
-            for (namespace, row) in zip(kept, values) {
-                if let at = scan.namespaceIndex(namespace.id) { place(at, row, depth: 0) }
-            }
+            for (at, line) in kept { place(at, line, depth: 0) }
         }
-        if table.roots.isEmpty { return "" }
+        if table.roots.isEmpty { return }
         if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
-        return table.render()
+        table.render(to: write)
     }
 
     private func makeTable(tree: LsnsCommand.Tree?) -> Table {
         let shown = command.shownColumns
         var table = Table(columns: shown.map { column in
-            Table.Column(column.name, rightAligned: column.numeric && !(tree != nil && tree != .process && column == .ns),
+            Table.Column(column.name,
+                         rightAligned: (column.numeric || column == .netnsid) && !(tree != nil && tree != .process && column == .ns),
                          numeric: column.numeric,
                          tree: tree == .process ? column == .command : (tree != nil && column == .ns))
         }, jsonName: "namespaces")
@@ -116,7 +117,8 @@ public struct LsnsReport {
     /// Every column's value for a namespace, by `LsnsColumn.rawValue`.
     private mutating func cells(_ namespace: ScannedNamespace, netnsids: [(id: UInt64, value: String)]) -> [String?] {
         let pid = namespace.pids.first
-        let process = pid.flatMap { scan.process($0) }
+        let index = pid.flatMap { scan.processIndex($0) }
+        let process = index.flatMap { scan.details($0) ? scan.processes[$0] : nil }
         let uid = process?.uid ?? namespace.ownerUID
         var row = [String?](repeating: nil, count: LsnsColumn.allCases.count)
         row[LsnsColumn.ns.rawValue] = String(namespace.id)
@@ -145,6 +147,7 @@ public struct LsnsReport {
     private mutating func commandLine(of pid: pid_t) -> String? {
         guard let at = scan.processIndex(pid) else { return nil }
         if let known = commands[at] { return known }
+        guard scan.details(at) else { return nil }
         let process = scan.processes[at]
         var text = process.comm
         if case .success(var bytes) = Kernel.readFile("/proc/\(pid)/cmdline") {
@@ -179,7 +182,7 @@ public struct LsnsReport {
     }
 
     /// `swlsns NS`: the processes in namespace NS, as a process tree.
-    private mutating func renderProcesses(of id: UInt64, terminalWidth: Int?) throws(SwnsError) -> String {
+    private mutating func renderProcesses(of id: UInt64, terminalWidth: Int?) throws(SwnsError) -> Table {
         guard let namespace = scan.namespace(id) else { throw SwnsError("not found namespace: \(id)") }
         var table = Table(columns: [Table.Column("PID", rightAligned: true, numeric: true),
                                     Table.Column("PPID", rightAligned: true, numeric: true),
@@ -190,7 +193,8 @@ public struct LsnsReport {
         table.truncatable = [3]
         var lines: [(pid: pid_t, row: Table.Row)] = []
         for pid in namespace.pids {
-            guard let process = scan.process(pid) else { continue }
+            guard let at = scan.processIndex(pid), scan.details(at) else { continue }
+            let process = scan.processes[at]
             let line = Table.Row([String(pid), String(process.ppid), userName(process.uid), commandLine(of: pid)])
             if !command.list, let parent = lines.first(where: { $0.pid == process.ppid }) {
                 parent.row.children.append(line)
@@ -200,7 +204,7 @@ public struct LsnsReport {
             lines.append((pid, line))
         }
         if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
-        return table.render()
+        return table
     }
 
     /// `--list-columns`: each column with its type and description.

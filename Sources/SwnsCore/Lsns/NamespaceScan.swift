@@ -4,24 +4,29 @@ import Glibc
 /// One process as the scan saw it.
 public struct ScannedProcess: Sendable {
     public var pid: pid_t
-    public var ppid: pid_t
-    public var uid: UInt32
-    /// The command name from /proc/PID/stat (the COMMAND of a process without a command line).
-    public var comm: String
     /// The namespace inode of each kind, in `NamespaceKind.all` order; 0 where unknown.
     public var namespaces: [UInt64]
+    /// Read only for the processes that rows show (`NamespaceScan.details`): -1 until then.
+    public var ppid: pid_t = -1
+    public var uid: UInt32 = 0
+    /// The command name from /proc/PID/stat (the COMMAND of a process without a command line).
+    public var comm = ""
 }
 
 /// One namespace, with what holds it.
 public struct ScannedNamespace: Sendable {
     public var id: UInt64
-    public var kind: NamespaceKind
+    /// Its kind, by position in `NamespaceKind.all` (one byte: there are thousands of these).
+    private var kindIndex: UInt8
+    public var kind: NamespaceKind { NamespaceKind.all[Int(kindIndex)] }
     /// The processes in it, lowest PID first.
     public var pids: [pid_t] = []
     /// Bind mounts of it (nsfs entries in our mount table).
     public var mounts: [String] = []
-    /// A path that opens it: /proc/PID/ns/TYPE, a bind mount, or /proc/PID/fd/N.
-    public var path: String?
+    /// What holds it when no process is in it: a bind mount or /proc/PID/fd/N.
+    var heldBy: String?
+    /// A path that opens it: /proc/PID/ns/TYPE of its lowest PID, else what holds it.
+    public var path: String? { pids.first.map { "/proc/\($0)/ns/\(kind.procEntry)" } ?? heldBy }
     /// Filled in on demand: the parent (pid and user namespaces) and the owning user namespace.
     public var parent: UInt64?
     public var owner: UInt64?
@@ -30,7 +35,7 @@ public struct ScannedNamespace: Sendable {
 
     init(id: UInt64, kind: NamespaceKind) {
         self.id = id
-        self.kind = kind
+        kindIndex = UInt8(NamespaceKind.all.firstIndex { $0.mask == kind.mask } ?? 0)
     }
 }
 
@@ -49,18 +54,23 @@ public struct NamespaceScan {
         guard procfd >= 0 else { return }
         defer { Glibc.close(procfd) }
         let wanted = NamespaceKind.all.map { kind in kinds.contains { $0.mask == kind.mask } }
-        var found: [(id: UInt64, kind: Int, pid: pid_t, path: String?)] = []
+        var found: [(id: UInt64, kind: UInt8, pid: pid_t)] = []
+        var held: [(id: UInt64, path: String)] = []
+        let pids = Processes.all()
+        // Grown once: reallocating big arrays leaves the heap larger than what is in use.
+        processes.reserveCapacity(pids.count)
+        found.reserveCapacity(pids.count * wanted.filter { $0 }.count + 64)
 
-        for pid in Processes.all() where onlyPID == nil || onlyPID == pid {
-            let dirfd = openat(procfd, String(pid), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if dirfd < 0 { continue }
-            defer { Glibc.close(dirfd) }
-            guard let process = Self.readProcess(pid, dirfd: dirfd, wanted: wanted) else { continue }
+        for pid in pids where onlyPID == nil || onlyPID == pid {
+            let name = String(pid)
+            guard let process = Self.readNamespaces(pid, name: name, procfd: procfd, wanted: wanted) else { continue }
             processes.append(process)
             for (kind, id) in process.namespaces.enumerated() where id != 0 {
-                found.append((id, kind, pid, nil))
+                found.append((id, UInt8(kind), pid))
             }
-            if descriptors { Self.readDescriptors(pid, dirfd: dirfd, wanted: wanted, into: &found) }
+            if descriptors {
+                Self.readDescriptors(pid, name: name, procfd: procfd, wanted: wanted, into: &found, held: &held)
+            }
         }
         processes.sort { $0.pid < $1.pid }
 
@@ -69,20 +79,17 @@ public struct NamespaceScan {
         var previous: UInt64 = 0
         for entry in found where entry.id != previous || namespaces.isEmpty {
             previous = entry.id
-            namespaces.append(ScannedNamespace(id: entry.id, kind: NamespaceKind.all[entry.kind]))
+            namespaces.append(ScannedNamespace(id: entry.id, kind: NamespaceKind.all[Int(entry.kind)]))
         }
         index = namespaces.indices.map { (namespaces[$0].id, $0) }
+        found = []
         for process in processes {
-            for (kind, id) in process.namespaces.enumerated() where id != 0 {
-                guard let at = position(of: id) else { continue }
-                namespaces[at].pids.append(process.pid)
-                if namespaces[at].path == nil {
-                    namespaces[at].path = "/proc/\(process.pid)/ns/\(NamespaceKind.all[kind].procEntry)"
-                }
+            for id in process.namespaces where id != 0 {
+                if let at = position(of: id) { namespaces[at].pids.append(process.pid) }
             }
         }
-        for entry in found where entry.path != nil {
-            if let at = position(of: entry.id), namespaces[at].path == nil { namespaces[at].path = entry.path }
+        for entry in held {
+            if let at = position(of: entry.id), namespaces[at].heldBy == nil { namespaces[at].heldBy = entry.path }
         }
         if onlyPID == nil { addMounts(wanted: wanted) }
     }
@@ -104,6 +111,9 @@ public struct NamespaceScan {
 
     /// The position of namespace `id` in `namespaces`.
     public func namespaceIndex(_ id: UInt64) -> Int? { position(of: id) }
+
+    /// The positions in `namespaces`, in the order of their inodes.
+    public var sortedIndices: [Int] { index.map(\.at) }
 
     private func position(of id: UInt64) -> Int? {
         var low = 0, high = index.count
@@ -131,19 +141,34 @@ public struct NamespaceScan {
 
     // MARK: reading /proc
 
-    /// /proc/PID/stat (ppid, comm), the owner of /proc/PID (uid), and the inode of each wanted
-    /// /proc/PID/ns entry: one read and at most nine stats.
-    private static func readProcess(_ pid: pid_t, dirfd: Int32, wanted: [Bool]) -> ScannedProcess? {
-        var owner = stat()
-        guard fstat(dirfd, &owner) == 0 else { return nil }
-        guard let stat = readSmall(dirfd, "stat"), let (comm, ppid) = parseStat(stat) else { return nil }
+    /// The inode of each wanted /proc/PID/ns entry: one stat each. nil when the process has gone
+    /// or its entries cannot be read.
+    private static func readNamespaces(_ pid: pid_t, name: String, procfd: Int32, wanted: [Bool]) -> ScannedProcess? {
         var namespaces = [UInt64](repeating: 0, count: NamespaceKind.all.count)
         var st = Glibc.stat()
+        var any = false
         for (kind, entry) in NamespaceKind.all.enumerated() where wanted[kind] {
-            if fstatat(dirfd, "ns/" + entry.procEntry, &st, 0) == 0 { namespaces[kind] = UInt64(st.st_ino) }
+            if fstatat(procfd, name + "/ns/" + entry.procEntry, &st, 0) == 0 {
+                namespaces[kind] = UInt64(st.st_ino)
+                any = true
+            }
         }
-        if !namespaces.contains(where: { $0 != 0 }) && wanted.contains(true) { return nil }
-        return ScannedProcess(pid: pid, ppid: ppid, uid: owner.st_uid, comm: comm, namespaces: namespaces)
+        return any ? ScannedProcess(pid: pid, namespaces: namespaces) : nil
+    }
+
+    /// The parent, owner and command name of process `index`, from /proc/PID/stat and the owner of
+    /// /proc/PID: read once, for the processes that rows show. False when the process has gone.
+    @discardableResult
+    public mutating func details(_ index: Int) -> Bool {
+        if processes[index].ppid >= 0 { return true }
+        let path = "/proc/\(processes[index].pid)"
+        var owner = stat()
+        guard stat(path, &owner) == 0, case .success(let bytes) = Kernel.readFile(path + "/stat"),
+              let (comm, ppid) = Self.parseStat(bytes) else { return false }
+        processes[index].ppid = ppid
+        processes[index].uid = owner.st_uid
+        processes[index].comm = comm
+        return true
     }
 
     /// "PID (comm) S PPID ...": the command may hold spaces and parentheses, so it ends at the last ')'.
@@ -163,38 +188,51 @@ public struct NamespaceScan {
 
     /// The descriptors of a process that are namespaces (nsfs) or sockets: a socket's network
     /// namespace is asked of the kernel through a copy of the socket (pidfd_getfd, SIOCGSKNS).
-    private static func readDescriptors(_ pid: pid_t, dirfd: Int32,
-                                        wanted: [Bool], into found: inout [(id: UInt64, kind: Int, pid: pid_t, path: String?)]) {
-        let fdDirectory = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fdDirectory >= 0, let directory = fdopendir(fdDirectory) else {
-            if fdDirectory >= 0 { Glibc.close(fdDirectory) }
-            return
-        }
-        defer { closedir(directory) }
+    private static func readDescriptors(_ pid: pid_t, name: String, procfd: Int32,
+                                        wanted: [Bool], into found: inout [(id: UInt64, kind: UInt8, pid: pid_t)],
+                                        held: inout [(id: UInt64, path: String)]) {
+        let directory = openat(procfd, name + "/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return }
+        defer { Glibc.close(directory) }
         var pidfd: Int32 = -1
         defer { if pidfd >= 0 { Glibc.close(pidfd) } }
-        var buffer = [CChar](repeating: 0, count: 64)
+        var target = [CChar](repeating: 0, count: 64)
         let netKind = NamespaceKind.all.firstIndex { $0.mask == .net }!
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard let fd = Int32(name) else { continue }
-            let length = readlinkat(fdDirectory, name, &buffer, buffer.count - 1)
-            guard length > 0 else { continue }
-            let target = buffer.prefix(length).map { UInt8(bitPattern: $0) }
-            if let (kind, id) = parseNamespaceLink(target), wanted[kind] {
-                found.append((id, kind, pid, "/proc/\(pid)/fd/\(fd)"))
-            } else if wanted[netKind], target.starts(with: Array("socket:".utf8)) {
-                if pidfd < 0 { pidfd = swns_pidfd_open(pid, 0) }
-                guard pidfd >= 0 else { continue }
-                let copy = swns_pidfd_getfd(pidfd, fd)
-                guard copy >= 0 else { continue }
-                let namespace = swns_ioctl_none(copy, UInt(SWNS_SIOCGSKNS))
-                Glibc.close(copy)
-                guard namespace >= 0 else { continue }
-                if let id = NamespaceFiles.inode(namespace) { found.append((id, netKind, pid, nil)) }
-                Glibc.close(namespace)
+        var entries = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let count = entries.withUnsafeMutableBytes { swns_getdents64(directory, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            var offset = 0
+            while offset + 19 < count {
+                // struct linux_dirent64: d_ino, d_off (8 bytes each), d_reclen (2), d_type (1), d_name.
+                let length = Int(entries[offset + 16]) | Int(entries[offset + 17]) << 8
+                guard length > 0 else { break }
+                var fd: Int32 = 0, digits = 0
+                var cursor = offset + 19
+                while cursor < offset + length, entries[cursor] >= 48 && entries[cursor] <= 57 {
+                    fd = fd &* 10 &+ Int32(entries[cursor] - 48)
+                    digits += 1
+                    cursor += 1
+                }
+                offset += length
+                guard digits > 0 else { continue }
+                let size = readlinkat(directory, String(fd), &target, target.count - 1)
+                guard size > 0 else { continue }
+                let link = target.prefix(size).map { UInt8(bitPattern: $0) }
+                if let (kind, id) = parseNamespaceLink(link), wanted[kind] {
+                    found.append((id, UInt8(kind), pid))
+                    held.append((id, "/proc/\(pid)/fd/\(fd)"))
+                } else if wanted[netKind], link.starts(with: Array("socket:".utf8)) {
+                    if pidfd < 0 { pidfd = swns_pidfd_open(pid, 0) }
+                    guard pidfd >= 0 else { continue }
+                    let copy = swns_pidfd_getfd(pidfd, fd)
+                    guard copy >= 0 else { continue }
+                    let namespace = swns_ioctl_none(copy, UInt(SWNS_SIOCGSKNS))
+                    Glibc.close(copy)
+                    guard namespace >= 0 else { continue }
+                    if let id = NamespaceFiles.inode(namespace) { found.append((id, UInt8(netKind), pid)) }
+                    Glibc.close(namespace)
+                }
             }
         }
     }
@@ -226,7 +264,7 @@ public struct NamespaceScan {
             let mountpoint = Self.unescapeMountField(String(fields[4]))
             let at = insert(ScannedNamespace(id: id, kind: NamespaceKind.all[kind]))
             namespaces[at].mounts.append(mountpoint)
-            if namespaces[at].path == nil { namespaces[at].path = mountpoint }
+            if namespaces[at].heldBy == nil { namespaces[at].heldBy = mountpoint }
         }
     }
 

@@ -44,10 +44,37 @@ public struct Table {
         self.jsonName = jsonName
     }
 
+    /// The whole output as one string (tests, small tables).
     public func render() -> String {
-        switch format {
-        case .json: return renderJSON()
-        case .raw, .table: return renderLines()
+        var text = ""
+        render { text += $0 }
+        return text
+    }
+
+    /// The output in pieces of about 64 KiB, so that a table of thousands of rows is never held whole.
+    public func render(to write: (String) -> Void) {
+        withoutActuallyEscaping(write) { write in
+            var sink = Sink(write: write)
+            switch format {
+            case .json: renderJSON(into: &sink)
+            case .raw, .table: renderLines(into: &sink)
+            }
+            sink.flush()
+        }
+    }
+
+    struct Sink {
+        let write: (String) -> Void
+        var buffer = ""
+
+        static func += (sink: inout Sink, text: String) {
+            sink.buffer += text
+            if sink.buffer.utf8.count >= 65536 { sink.flush() }
+        }
+
+        mutating func flush() {
+            if !buffer.isEmpty { write(buffer) }
+            buffer = ""
         }
     }
 
@@ -73,7 +100,7 @@ public struct Table {
             .joined(separator: separator)
     }
 
-    private func renderLines() -> String {
+    private func renderLines(into output: inout Sink) {
         let rows = flattened()
         // Each row's cells as text, the tree prefix in front of the tree column; a cell of several
         // lines keeps its newlines until the output.
@@ -83,13 +110,12 @@ public struct Table {
                 return columns[index].tree ? entry.prefix + value : value
             }
         }
-        var output = ""
         if format == .raw {
             if headings { output += columns.map { Self.rawEscaped($0.name) }.joined(separator: " ") + "\n" }
             for row in cells {
                 output += row.map { Self.rawEscaped($0.replacing("\n", with: ",")) }.joined(separator: " ") + "\n"
             }
-            return output
+            return
         }
 
         var widths = columns.map { headings ? $0.name.count : 0 }
@@ -136,7 +162,6 @@ public struct Table {
                 append(split.map { number < $0.count ? $0[number] : "" })
             }
         }
-        return output
     }
 
     /// libsmartcols' raw cells: blanks, backslashes and bytes outside printable ASCII as \xNN.
@@ -159,8 +184,8 @@ public struct Table {
 
     // MARK: JSON
 
-    private func renderJSON() -> String {
-        var output = "{\n   \"\(jsonName)\": ["
+    private func renderJSON(into output: inout Sink) {
+        output += "{\n   \"\(jsonName)\": ["
         func emit(_ rows: [Row], depth: Int) {
             let indent = String(repeating: "   ", count: depth)
             for (rowIndex, row) in rows.enumerated() {
@@ -185,7 +210,6 @@ public struct Table {
         }
         emit(roots, depth: 2)
         output += roots.isEmpty ? "]\n}\n" : "\n   ]\n}\n"
-        return output
     }
 
     static func jsonString(_ text: String) -> String {
