@@ -48,8 +48,8 @@ public struct NamespaceScan {
     /// Namespace index by inode: sorted inodes and their indices, for binary search.
     private var index: [(id: UInt64, at: Int)] = []
 
-    /// `kinds`: the types to look at (lsns -t); descriptors are only read when `descriptors`.
-    public init(kinds: [NamespaceKind] = NamespaceKind.all, descriptors: Bool = true, onlyPID: pid_t? = nil) {
+    /// `kinds`: the types to look at (lsns -t).
+    public init(kinds: [NamespaceKind] = NamespaceKind.all) {
         let procfd = Glibc.open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard procfd >= 0 else { return }
         defer { Glibc.close(procfd) }
@@ -61,16 +61,14 @@ public struct NamespaceScan {
         processes.reserveCapacity(pids.count)
         found.reserveCapacity(pids.count * wanted.filter { $0 }.count + 64)
 
-        for pid in pids where onlyPID == nil || onlyPID == pid {
+        for pid in pids {
             let name = String(pid)
             guard let process = Self.readNamespaces(pid, name: name, procfd: procfd, wanted: wanted) else { continue }
             processes.append(process)
             for (kind, id) in process.namespaces.enumerated() where id != 0 {
                 found.append((id, UInt8(kind), pid))
             }
-            if descriptors {
-                Self.readDescriptors(pid, name: name, procfd: procfd, wanted: wanted, into: &found, held: &held)
-            }
+            Self.readDescriptors(pid, name: name, procfd: procfd, wanted: wanted, into: &found, held: &held)
         }
         processes.sort { $0.pid < $1.pid }
 
@@ -91,13 +89,11 @@ public struct NamespaceScan {
         for entry in held {
             if let at = position(of: entry.id), namespaces[at].heldBy == nil { namespaces[at].heldBy = entry.path }
         }
-        if onlyPID == nil { addMounts(wanted: wanted) }
+        addMounts(wanted: wanted)
     }
 
     /// The namespace with inode `id`.
     public func namespace(_ id: UInt64) -> ScannedNamespace? { position(of: id).map { namespaces[$0] } }
-
-    public func process(_ pid: pid_t) -> ScannedProcess? { processIndex(pid).map { processes[$0] } }
 
     /// The position of `pid` in `processes` (sorted by PID).
     public func processIndex(_ pid: pid_t) -> Int? {
