@@ -1,11 +1,12 @@
 # bash completion for swnsenter(1)                          -*- shell-script -*-
 
 # Long options that take a separate or attached (=) argument.
-_swnsenter_required_args='target net-socket setuid setgid wdns'
+_swnsenter_required_args='target net-socket setuid setgid wdns cap-drop cap-add
+    bounding-set inh-caps ambient-caps'
 # Long options whose argument is optional and must be attached with '='.
 _swnsenter_optional_args='mount uts ipc net pid user cgroup time root wd'
-_swnsenter_flags='all user-parent preserve-credentials keep-caps env no-fork
-    join-cgroup help version'
+_swnsenter_flags='all user-parent preserve-credentials keep-caps no-new-privs
+    env no-fork join-cgroup help version'
 # Short options with a required argument, and those with an optional one,
 # which must be attached (-n/run/netns/NAME, -n=FILE, -r/srv); the others
 # take none.
@@ -13,6 +14,38 @@ _swnsenter_short_args='tNSGW'
 _swnsenter_short_optional='muinpUCTrw'
 _swnsenter_short_opts='-a -t -m -u -i -n -N -p -U -C -T -S -G -r -w -W -e -F
     -c -h -V'
+
+# Capability names as libcap spells them, without the cap_ prefix. swnsenter
+# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
+# the ones offered.
+_swnsenter_capabilities='chown dac_override dac_read_search fowner fsetid
+    kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast
+    net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot
+    sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time
+    sys_tty_config mknod lease audit_write audit_control setfcap mac_override
+    mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf
+    checkpoint_restore'
+
+# Fills COMPREPLY with candidates for the comma-separated capability list
+# $1, after what is already there: names and 'all', or, with $2, changes to
+# one set: '+' or '-' in front of each.
+_swnsenter_capability_list()
+{
+    local value=$1 changes=$2 done= name candidates=
+    [[ $value == *,* ]] && done=${value%,*},
+    for name in all $_swnsenter_capabilities; do
+        if [[ $changes ]]; then
+            candidates+=" +$name -$name"
+        else
+            candidates+=" $name"
+        fi
+    done
+    # Names may be typed in any case; they are offered in lower case.
+    value=${value##*,}
+    COMPREPLY=($(compgen -P "$done" -W "$candidates" -- "${value,,}"))
+    # More capabilities may follow after a comma.
+    compopt -o nospace
+}
 
 # Prints the full name of long option $1 (without dashes), which may be an
 # unambiguous abbreviation, as getopt_long resolves it.
@@ -139,6 +172,12 @@ _swnsenter_values()
             ;;
         setgid)
             COMPREPLY=($(compgen -W "follow $(_swnsenter_account_ids /etc/group)" -- "$value"))
+            ;;
+        cap-drop | cap-add)
+            _swnsenter_capability_list "$value"
+            ;;
+        bounding-set | inh-caps | ambient-caps)
+            _swnsenter_capability_list "$value" changes
             ;;
         root | wd | wdns)
             if [[ $prefix ]]; then

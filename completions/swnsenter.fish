@@ -1,12 +1,23 @@
 # fish completion for swnsenter(1)
 
 # Long options that take an argument, attached with '=' or in the next word.
-set -g __swnsenter_required_args target net-socket setuid setgid wdns
+set -g __swnsenter_required_args target net-socket setuid setgid wdns cap-drop cap-add \
+    bounding-set inh-caps ambient-caps
 # Long options whose argument is optional and only ever attached: with '='
 # to the long option, directly to the short one (-n/run/netns/NAME, -n=FILE).
 set -g __swnsenter_optional_args mount uts ipc net pid user cgroup time root wd
-set -g __swnsenter_flags all user-parent preserve-credentials keep-caps env no-fork \
-    join-cgroup help version
+set -g __swnsenter_flags all user-parent preserve-credentials keep-caps no-new-privs \
+    env no-fork join-cgroup help version
+
+# Capability names as libcap spells them, without the cap_ prefix. swnsenter
+# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
+# the ones offered.
+set -g __swnsenter_capabilities chown dac_override dac_read_search fowner fsetid kill \
+    setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin \
+    net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct \
+    sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease \
+    audit_write audit_control setfcap mac_override mac_admin syslog wake_alarm \
+    block_suspend audit_read perfmon bpf checkpoint_restore
 
 # The full name of a long option given as an unambiguous abbreviation.
 function __swnsenter_long_name -a word
@@ -165,6 +176,29 @@ function __swnsenter_ids -a file
         string replace -r '^([^:]+):[^:]*:([0-9]+)$' '$2\t$1'
 end
 
+# Candidates for a comma-separated capability list, after what is already
+# there: names and 'all', or, with the argument 'changes', changes to one
+# set: '+' or '-' in front of each.
+function __swnsenter_capability_list -a kind
+    set -l token (commandline -ct | string replace -r '^--[a-z-]*=' '')
+    set -l prefix (string replace -r '[^,]*$' '' -- $token)
+    set -l names all $__swnsenter_capabilities
+    test "$kind" = changes; and set names +$names -$names
+    printf '%s\n' $prefix$names
+end
+
+# The changes of --bounding-set, --inh-caps and --ambient-caps in the next
+# word when it starts with '-' (-net_raw, -all): fish takes such a word for
+# an option and does not complete it as the option's argument.
+function __swnsenter_capability_changes
+    string match -q -- '-*' (commandline -ct); or return
+    test (__swnsenter_scan)[1] = value; or return
+    set -l previous (commandline -opc)[-1]
+    string match -q -- '--*=*' $previous; and return
+    contains -- (__swnsenter_long_name $previous) bounding-set inh-caps ambient-caps
+    and __swnsenter_capability_list changes
+end
+
 # Candidates for the value of a namespace option ($argv[1], long name) that
 # starts with $argv[2]: namespace files, and for the network namespace the
 # ones that ip-netns(8) keeps.
@@ -241,6 +275,7 @@ set -l before_program __swnsenter_options_allowed
 
 complete -c swnsenter -f -n __swnsenter_in_program -a '(__swnsenter_complete_program)'
 complete -c swnsenter -f -n __swnsenter_before_program -a '(__swnsenter_attached_values)'
+complete -c swnsenter -f -n __swnsenter_before_program -a '(__swnsenter_capability_changes)'
 
 complete -c swnsenter -n $before_program -s a -l all -d 'Enter all namespaces'
 complete -c swnsenter -n $before_program -s t -l target -x -a '(__fish_complete_pids)' -d 'Target process to get namespaces from (PID[:INODE])'
@@ -259,6 +294,12 @@ complete -c swnsenter -n $before_program -s S -l setuid -x -a '(__swnsenter_ids 
 complete -c swnsenter -n $before_program -s G -l setgid -x -a '(__swnsenter_ids /etc/group)' -d 'Set gid in entered namespace'
 complete -c swnsenter -n $before_program -l preserve-credentials -d 'Do not touch uids or gids'
 complete -c swnsenter -n $before_program -l keep-caps -d 'Retain capabilities granted in user namespaces'
+complete -c swnsenter -n $before_program -l cap-drop -x -a '(__swnsenter_capability_list)' -d 'Drop capabilities from every set of the program'
+complete -c swnsenter -n $before_program -l cap-add -x -a '(__swnsenter_capability_list)' -d 'Keep capabilities for the program, also as non-root'
+complete -c swnsenter -n $before_program -l bounding-set -x -a '(__swnsenter_capability_list changes)' -d 'Change the bounding set (+cap,-cap,+all,-all)'
+complete -c swnsenter -n $before_program -l inh-caps -x -a '(__swnsenter_capability_list changes)' -d 'Change the inheritable set (+cap,-cap,+all,-all)'
+complete -c swnsenter -n $before_program -l ambient-caps -x -a '(__swnsenter_capability_list changes)' -d 'Change the ambient set (+cap,-cap,+all,-all)'
+complete -c swnsenter -n $before_program -l no-new-privs -d 'Set no_new_privs before running the program'
 
 complete -c swnsenter -n $before_program -s r -l root -d 'Set the root directory (--root=DIR; the target\'s without)'
 complete -c swnsenter -n $before_program -s w -l wd -d 'Set the working directory (--wd=DIR; the target\'s without)'

@@ -3,15 +3,48 @@
 # Long options that take a separate or attached (=) argument.
 _swunshare_required_args='propagation setgroups setuid setgid monotonic boottime
     whitelist-env hostname domainname root wd load-interp map-user map-group
-    map-users map-groups owner'
+    map-users map-groups owner cap-drop cap-add bounding-set inh-caps
+    ambient-caps'
 # Long options whose argument is optional and must be attached with '='.
 _swunshare_optional_args='mount uts ipc net pid user cgroup time kill-child
     mount-proc mount-binfmt'
 _swunshare_flags='fork map-root-user map-current-user map-auto map-subids
-    forward-signals keep-caps clear-env help version'
+    forward-signals keep-caps no-new-privs clear-env help version'
 # Short options with a required argument; the others take none.
 _swunshare_short_args='RwSGl'
 _swunshare_short_opts='-m -u -i -n -p -U -C -T -f -r -c -l -R -w -S -G -h -V'
+
+# Capability names as libcap spells them, without the cap_ prefix. swunshare
+# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
+# the ones offered.
+_swunshare_capabilities='chown dac_override dac_read_search fowner fsetid
+    kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast
+    net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot
+    sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time
+    sys_tty_config mknod lease audit_write audit_control setfcap mac_override
+    mac_admin syslog wake_alarm block_suspend audit_read perfmon bpf
+    checkpoint_restore'
+
+# Fills COMPREPLY with candidates for the comma-separated capability list
+# $1, after what is already there: names and 'all', or, with $2, changes to
+# one set: '+' or '-' in front of each.
+_swunshare_capability_list()
+{
+    local value=$1 changes=$2 done= name candidates=
+    [[ $value == *,* ]] && done=${value%,*},
+    for name in all $_swunshare_capabilities; do
+        if [[ $changes ]]; then
+            candidates+=" +$name -$name"
+        else
+            candidates+=" $name"
+        fi
+    done
+    # Names may be typed in any case; they are offered in lower case.
+    value=${value##*,}
+    COMPREPLY=($(compgen -P "$done" -W "$candidates" -- "${value,,}"))
+    # More capabilities may follow after a comma.
+    compopt -o nospace
+}
 
 # Prints the full name of long option $1 (without dashes), which may be an
 # unambiguous abbreviation, as getopt_long resolves it.
@@ -149,6 +182,12 @@ _swunshare()
                 ;;
             mount | uts | ipc | net | pid | user | cgroup | time)
                 _filedir
+                ;;
+            cap-drop | cap-add)
+                _swunshare_capability_list "$cur"
+                ;;
+            bounding-set | inh-caps | ambient-caps)
+                _swunshare_capability_list "$cur" changes
                 ;;
             whitelist-env)
                 local prefix=

@@ -3,12 +3,22 @@
 # Long options that take an argument, attached with '=' or in the next word.
 set -g __swunshare_required_args propagation setgroups setuid setgid monotonic boottime \
     whitelist-env hostname domainname root wd load-interp map-user map-group \
-    map-users map-groups owner
+    map-users map-groups owner cap-drop cap-add bounding-set inh-caps ambient-caps
 # Long options whose argument is optional and only ever attached with '='.
 set -g __swunshare_optional_args mount uts ipc net pid user cgroup time kill-child \
     mount-proc mount-binfmt
 set -g __swunshare_flags fork map-root-user map-current-user map-auto map-subids \
-    forward-signals keep-caps clear-env help version
+    forward-signals keep-caps no-new-privs clear-env help version
+
+# Capability names as libcap spells them, without the cap_ prefix. swunshare
+# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
+# the ones offered.
+set -g __swunshare_capabilities chown dac_override dac_read_search fowner fsetid kill \
+    setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin \
+    net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct \
+    sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease \
+    audit_write audit_control setfcap mac_override mac_admin syslog wake_alarm \
+    block_suspend audit_read perfmon bpf checkpoint_restore
 
 # The full name of a long option given as an unambiguous abbreviation.
 function __swunshare_long_name -a word
@@ -120,6 +130,29 @@ function __swunshare_environment
     printf '%s\n' $prefix(set -nx)
 end
 
+# Candidates for a comma-separated capability list, after what is already
+# there: names and 'all', or, with the argument 'changes', changes to one
+# set: '+' or '-' in front of each.
+function __swunshare_capability_list -a kind
+    set -l token (commandline -ct | string replace -r '^--[a-z-]*=' '')
+    set -l prefix (string replace -r '[^,]*$' '' -- $token)
+    set -l names all $__swunshare_capabilities
+    test "$kind" = changes; and set names +$names -$names
+    printf '%s\n' $prefix$names
+end
+
+# The changes of --bounding-set, --inh-caps and --ambient-caps in the next
+# word when it starts with '-' (-net_raw, -all): fish takes such a word for
+# an option and does not complete it as the option's argument.
+function __swunshare_capability_changes
+    string match -q -- '-*' (commandline -ct); or return
+    test (__swunshare_state)[1] = value; or return
+    set -l previous (commandline -opc)[-1]
+    string match -q -- '--*=*' $previous; and return
+    contains -- (__swunshare_long_name $previous) bounding-set inh-caps ambient-caps
+    and __swunshare_capability_list changes
+end
+
 # Values of the options whose argument must be attached: --mount=FILE,
 # --kill-child=SIGNAL, --mount-proc=DIR and the like.
 function __swunshare_attached_values
@@ -143,6 +176,7 @@ set -l before_program __swunshare_before_program
 
 complete -c swunshare -f -n __swunshare_in_program -a '(__swunshare_complete_program)'
 complete -c swunshare -f -n $before_program -a '(__swunshare_attached_values)'
+complete -c swunshare -f -n $before_program -a '(__swunshare_capability_changes)'
 
 complete -c swunshare -n $before_program -s m -l mount -d 'Unshare mount namespace (--mount=FILE persists it)'
 complete -c swunshare -n $before_program -s u -l uts -d 'Unshare UTS namespace (--uts=FILE persists it)'
@@ -172,6 +206,12 @@ complete -c swunshare -n $before_program -s l -l load-interp -x -d 'Load binfmt 
 complete -c swunshare -n $before_program -l propagation -x -a 'slave shared private unchanged' -d 'Modify mount propagation in mount namespace'
 complete -c swunshare -n $before_program -l setgroups -x -a 'allow deny' -d 'Control the setgroups syscall in user namespaces'
 complete -c swunshare -n $before_program -l keep-caps -d 'Retain capabilities granted in user namespaces'
+complete -c swunshare -n $before_program -l cap-drop -x -a '(__swunshare_capability_list)' -d 'Drop capabilities from every set of the program'
+complete -c swunshare -n $before_program -l cap-add -x -a '(__swunshare_capability_list)' -d 'Keep capabilities for the program, also as non-root'
+complete -c swunshare -n $before_program -l bounding-set -x -a '(__swunshare_capability_list changes)' -d 'Change the bounding set (+cap,-cap,+all,-all)'
+complete -c swunshare -n $before_program -l inh-caps -x -a '(__swunshare_capability_list changes)' -d 'Change the inheritable set (+cap,-cap,+all,-all)'
+complete -c swunshare -n $before_program -l ambient-caps -x -a '(__swunshare_capability_list changes)' -d 'Change the ambient set (+cap,-cap,+all,-all)'
+complete -c swunshare -n $before_program -l no-new-privs -d 'Set no_new_privs before running the program'
 
 complete -c swunshare -n $before_program -s R -l root -x -a '(__fish_complete_directories)' -d 'Run the command with root directory set to DIR'
 complete -c swunshare -n $before_program -s w -l wd -x -a '(__fish_complete_directories)' -d 'Change working directory to DIR'

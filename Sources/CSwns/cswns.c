@@ -130,6 +130,8 @@ long swns_fstatfs_type(int fd) {
 
 int swns_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 int swns_set_pdeathsig(int signo) { return prctl(PR_SET_PDEATHSIG, signo, 0, 0, 0); }
+int swns_set_keepcaps(int on) { return prctl(PR_SET_KEEPCAPS, on, 0, 0, 0); }
+int swns_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
 int swns_cap_ambient_raise(unsigned long cap) { return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0); }
 int swns_sethostname(const char *name, size_t len) { return sethostname(name, len); }
 int swns_setdomainname(const char *name, size_t len) { return setdomainname(name, len); }

@@ -72,6 +72,9 @@ int swns_set_pdeathsig(int signo);
 // prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants become our children.
 int swns_set_child_subreaper(void);
 int swns_cap_ambient_raise(unsigned long cap);
+// prctl(PR_SET_KEEPCAPS, on) and prctl(PR_SET_NO_NEW_PRIVS, 1).
+int swns_set_keepcaps(int on);
+int swns_set_no_new_privs(void);
 int swns_sethostname(const char *name, size_t len);
 int swns_setdomainname(const char *name, size_t len);
 int swns_execvpe(const char *file, char *const argv[], char *const envp[]);

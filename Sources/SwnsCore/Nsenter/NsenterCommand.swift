@@ -67,6 +67,7 @@ public struct NsenterCommand: Equatable, Sendable {
     public var gid: ID?
     public var preserveCredentials = false
     public var keepCaps = false
+    public var capabilities = CapabilityPlan()
     public var root: Directory?
     public var workingDirectory: Directory?
     public var workingDirectoryInNamespace: String?
@@ -116,6 +117,12 @@ public struct NsenterCommand: Equatable, Sendable {
             preserveCredentials = true
         case .keepCaps:
             keepCaps = true
+        case .capDrop: try capabilities.add(.drop, value ?? "")
+        case .capAdd: try capabilities.add(.add, value ?? "")
+        case .boundingSet: try capabilities.add(.bounding, value ?? "")
+        case .inheritableCaps: try capabilities.add(.inheritable, value ?? "")
+        case .ambientCaps: try capabilities.add(.ambient, value ?? "")
+        case .noNewPrivs: capabilities.noNewPrivs = true
         case .root:
             root = Self.directory(value)
         case .workingDirectory:
@@ -156,7 +163,7 @@ public struct NsenterCommand: Equatable, Sendable {
         }
         let somethingToDo = all || !namespaces.isEmpty || netSocket != nil || userParent || root != nil
             || workingDirectory != nil || workingDirectoryInNamespace != nil || environment || joinCgroup
-            || uid != nil || gid != nil
+            || uid != nil || gid != nil || !capabilities.isEmpty
         if !somethingToDo { throw SwnsError("no namespace specified") }
     }
 

@@ -4,28 +4,48 @@ public enum NsenterOption: Hashable, Sendable {
     case namespace(NamespaceKind)
     case netSocket, userParent
     case setuid, setgid, preserveCredentials, keepCaps
+    case capDrop, capAdd, boundingSet, inheritableCaps, ambientCaps, noNewPrivs
     case root, workingDirectory, workingDirectoryInNamespace
     case environment, noFork, joinCgroup
     case help, version
 
-    public static let table: [OptionSpec<NsenterOption>] = [
+    public static let table: [OptionSpec<NsenterOption>] =
+        targetOptions + namespaceOptions + credentialOptions + capabilityOptions + directoryOptions
+
+    private static let targetOptions: [OptionSpec<NsenterOption>] = [
         OptionSpec(.all, long: "all", short: "a", help: "enter all namespaces"),
         OptionSpec(.target, long: "target", short: "t", argument: .required, value: "<pid>[:<inode>]",
                    help: "target process to get namespaces from"),
-    ] + NamespaceKind.optionOrder.flatMap { kind in
-        [OptionSpec(.namespace(kind), long: kind.longOption, short: kind.shortOption, argument: .optional,
-                    value: "<file>", help: "enter \(kind.title == "mounts" ? "mount" : kind.title) namespace"
-                        + (kind == .uts ? " (hostname etc)" : ""))]
-            + (kind == .net ? [OptionSpec(.netSocket, long: "net-socket", short: "N", argument: .required, value: "<fd>",
-                                          help: "enter socket's network namespace (use with --target)")] : [])
-            + (kind == .user ? [OptionSpec(.userParent, long: "user-parent", help: "enter parent user namespace")] : [])
-    } + [
+    ]
+
+    private static let namespaceOptions: [OptionSpec<NsenterOption>] = NamespaceKind.optionOrder.flatMap { kind in
+        var rows: [OptionSpec<NsenterOption>] = [
+            OptionSpec(.namespace(kind), long: kind.longOption, short: kind.shortOption, argument: .optional,
+                       value: "<file>", help: "enter \(kind.title == "mounts" ? "mount" : kind.title) namespace"
+                           + (kind == .uts ? " (hostname etc)" : "")),
+        ]
+        if kind == .net {
+            rows.append(OptionSpec(.netSocket, long: "net-socket", short: "N", argument: .required, value: "<fd>",
+                                   help: "enter socket's network namespace (use with --target)"))
+        }
+        if kind == .user { rows.append(OptionSpec(.userParent, long: "user-parent", help: "enter parent user namespace")) }
+        return rows
+    }
+
+    private static let credentialOptions: [OptionSpec<NsenterOption>] = [
         OptionSpec(.setuid, long: "setuid", short: "S", argument: .required, value: "<uid>",
                    help: "set uid in entered namespace (or follow the target)"),
         OptionSpec(.setgid, long: "setgid", short: "G", argument: .required, value: "<gid>",
                    help: "set gid in entered namespace (or follow the target)"),
         OptionSpec(.preserveCredentials, long: "preserve-credentials", help: "do not touch uids or gids"),
         OptionSpec(.keepCaps, long: "keep-caps", help: "retain capabilities granted in user namespaces"),
+    ]
+
+    private static let capabilityOptions: [OptionSpec<NsenterOption>] =
+        CapabilityOptions.specs(group: 0, drop: .capDrop, add: .capAdd, bounding: .boundingSet,
+                                inheritable: .inheritableCaps, ambient: .ambientCaps, noNewPrivs: .noNewPrivs)
+
+    private static let directoryOptions: [OptionSpec<NsenterOption>] = [
         OptionSpec(.root, long: "root", short: "r", argument: .optional, value: "<dir>",
                    help: "set the root directory"),
         OptionSpec(.workingDirectory, long: "wd", short: "w", argument: .optional, value: "<dir>",

@@ -49,6 +49,7 @@ extension NsenterPlan {
             if child > 0 { return try Self.continueAsParent(of: child) }
         }
 
+        let capabilities = try command.capabilities.prepare(switchingUser: forceUID)
         if forceGID {
             if setgroups(0, nil) != 0 && setgroupsFailedBefore {
                 throw SwnsError.system("setgroups failed").withHint(NsenterHints.afterSetgroupsFailure(errno: errno))
@@ -58,6 +59,7 @@ extension NsenterPlan {
         if forceUID {
             if Glibc.setuid(uid ?? 0) != 0 { throw .system("setuid failed") }
         }
+        try command.capabilities.applyAfterCredentials(capabilities)
         if command.keepCaps, entering.contains(.user) { try Capabilities.carryPermittedIntoAmbient() }
 
         throw Kernel.exec(program, argv0: programArgv0, environment: targetEnvironment)

@@ -126,6 +126,7 @@ public final class NsenterPlan {
         }
         pidfdMask = mask
         self.files = files
+        try command.capabilities.validate(enteringUserNamespace: files.contains { $0.kind == .user } || mask.contains(.user))
 
         func directory(_ choice: NsenterCommand.Directory?, entry: String) throws(SwnsError) -> Int32? {
             switch choice {

@@ -76,6 +76,7 @@ public struct UnshareCommand: Equatable, Sendable {
     public var owner: Credentials?
     public var setgroups: SetgroupsMode?
     public var keepCaps = false
+    public var capabilities = CapabilityPlan()
     public var monotonicOffset: Int64?
     public var boottimeOffset: Int64?
     public var environment: EnvironmentPolicy = .inherit
@@ -208,6 +209,12 @@ public struct UnshareCommand: Equatable, Sendable {
             setgroups = mode
         case .keepCaps:
             keepCaps = true
+        case .capDrop: try capabilities.add(.drop, value ?? "")
+        case .capAdd: try capabilities.add(.add, value ?? "")
+        case .boundingSet: try capabilities.add(.bounding, value ?? "")
+        case .inheritableCaps: try capabilities.add(.inheritable, value ?? "")
+        case .ambientCaps: try capabilities.add(.ambient, value ?? "")
+        case .noNewPrivs: capabilities.noNewPrivs = true
         case .monotonic:
             monotonicOffset = try Self.offset(value, "failed to parse monotonic offset")
         case .boottime:

@@ -5,6 +5,7 @@ public enum UnshareOption: Hashable, Sendable {
     case root, workingDirectory, setuid, setgid
     case mapUser, mapGroup, mapRootUser, mapCurrentUser, mapUsers, mapGroups, mapAuto, mapSubids
     case owner, setgroups, keepCaps, monotonic, boottime, clearEnv, whitelistEnv
+    case capDrop, capAdd, boundingSet, inheritableCaps, ambientCaps, noNewPrivs
     case hostname, domainname, help, version
 
     public static let table: [OptionSpec<UnshareOption>] =
@@ -49,6 +50,8 @@ public enum UnshareOption: Hashable, Sendable {
                        help: "control the setgroups syscall in user namespaces", group: 2),
             OptionSpec(.keepCaps, long: "keep-caps",
                        help: "retain capabilities granted in user namespaces", group: 2),
+        ] + CapabilityOptions.specs(group: 2, drop: .capDrop, add: .capAdd, bounding: .boundingSet,
+                                    inheritable: .inheritableCaps, ambient: .ambientCaps, noNewPrivs: .noNewPrivs) + [
             OptionSpec(.root, long: "root", short: "R", argument: .required, value: "=<dir>",
                        help: "run the command with root directory set to <dir>", group: 3),
             OptionSpec(.workingDirectory, long: "wd", short: "w", argument: .required, value: "=<dir>",

@@ -156,11 +156,15 @@ extension UnsharePlan {
             }
         }
 
+        // Capabilities in the kernel's order: the bounding set while still privileged, keep-caps
+        // across the uid switch, then the other sets, ambient last.
+        let capabilities = try command.capabilities.prepare(switchingUser: command.uid != nil)
         if let gid = command.gid {
             try Kernel.dropSupplementaryGroups()
             try Kernel.setgid(gid)
         }
         if let uid = command.uid { try Kernel.setuid(uid) }
+        try command.capabilities.applyAfterCredentials(capabilities)
         if command.keepCaps, mask.contains(.user) { try Capabilities.carryPermittedIntoAmbient() }
 
         throw Kernel.exec(program, argv0: programArgv0, environment: environment)
