@@ -2,6 +2,7 @@
 #
 #   make              build fully static release binaries (the default)
 #   make install      build, then install tools, man pages and completions (root, or sudo make install)
+#   make install-files  install what make build made, without building
 #   make uninstall    remove exactly what install added
 #   make check        run the whole test suite (root for the root-only tests)
 #   make bench        compare start-up time and peak memory with util-linux
@@ -42,7 +43,7 @@ INSTALLED := $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: build deps install uninstall check bench
+.PHONY: build deps install install-files uninstall check bench
 .DEFAULT_GOAL := build
 
 # libcap.a for the static link (pkg-config finds its flags); newuidmap/newgidmap for
@@ -68,8 +69,13 @@ build: deps
 	done
 
 install: build
+	@$(MAKE) --no-print-directory install-files
+
+# The files alone, from release binaries already built (make build): the installation tests use this.
+install-files:
 	@set -e; \
 	for tool in $(TOOLS); do \
+		test -x $(RELEASEDIR)/$$tool || { echo "$(RELEASEDIR)/$$tool is missing: run make build" >&2; exit 1; }; \
 		install -D -m 0755 $(RELEASEDIR)/$$tool $(DESTDIR)$(BINDIR)/$$tool; \
 	done; \
 	for page in $(MAN1); do \
@@ -103,7 +109,8 @@ install: build
 uninstall:
 	rm -f $(INSTALLED)
 
-check: deps
+# The release binaries first: the installation tests stage and inspect them.
+check: build
 	$(SWIFT) test
 
 bench: build
