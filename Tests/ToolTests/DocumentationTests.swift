@@ -15,28 +15,48 @@ import Testing
         ["man/\(tool).\(section)", "completions/\(tool).bash", "completions/_\(tool)", "completions/\(tool).fish"]
     }
 
+    /// Each long option by name, and each short one in the file's own form: `\-x` in roff, `-s x`
+    /// for fish, `-x` in bash and zsh.
+    func expectEveryOption<Tag>(_ table: [OptionSpec<Tag>], in path: String) throws {
+        let text = try read(path)
+        for option in table {
+            #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
+            guard let short = option.short else { continue }
+            let form = path.hasPrefix("man/") ? "\\-\(short)" : path.hasSuffix(".fish") ? "-s \(short)" : "-\(short)"
+            #expect(containsWord(text, form), "\(path) lacks -\(short)")
+        }
+    }
+
+    /// `word` where neither neighbour continues it: `-a` in "-a, --all" but not in "--all".
+    func containsWord(_ text: String, _ word: String) -> Bool {
+        let bytes = Array(text.utf8), pattern = Array(word.utf8)
+        func continues(_ byte: UInt8) -> Bool {
+            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
+        }
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where Array(bytes[start..<(start + pattern.count)]) == pattern {
+            let before = start == 0 ? nil : bytes[start - 1]
+            let after = start + pattern.count < bytes.count ? bytes[start + pattern.count] : nil
+            if !(before.map(continues) ?? false) || word.hasPrefix("\\") || word.hasPrefix("-s ") {
+                if !(after.map(continues) ?? false) { return true }
+            }
+        }
+        return false
+    }
+
     @Test(arguments: files("swunshare", section: 1))
     func swunshareFilesListEveryOption(_ path: String) throws {
-        let text = try read(path)
-        for option in UnshareOption.table {
-            #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
-        }
+        try expectEveryOption(UnshareOption.table, in: path)
     }
 
     @Test(arguments: files("swnsenter", section: 1))
     func swnsenterFilesListEveryOption(_ path: String) throws {
-        let text = try read(path)
-        for option in NsenterOption.table {
-            #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
-        }
+        try expectEveryOption(NsenterOption.table, in: path)
     }
 
     @Test(arguments: files("swlsns", section: 8))
     func swlsnsFilesListEveryOption(_ path: String) throws {
-        let text = try read(path)
-        for option in LsnsOption.table {
-            #expect(text.contains(option.long), "\(path) lacks --\(option.long)")
-        }
+        try expectEveryOption(LsnsOption.table, in: path)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "needs mandoc"),
