@@ -174,8 +174,9 @@ public struct LsnsReport {
             guard let path = namespace.path else { continue }
             let fd = Kernel.open(path, O_RDONLY)
             guard fd >= 0 else { continue }
+            defer { Glibc.close(fd) }
+            guard NamespaceFiles.inode(fd) == namespace.id else { continue }
             let id = swns_netnsid(socket, fd)
-            Glibc.close(fd)
             if id >= -1 { result.append((namespace.id, id == -1 ? "unassigned" : String(id))) }
         }
         return result

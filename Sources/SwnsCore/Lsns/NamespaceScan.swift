@@ -304,6 +304,7 @@ extension NamespaceScan {
             let fd = Kernel.open(path, O_RDONLY)
             guard fd >= 0 else { continue }
             defer { Glibc.close(fd) }
+            guard NamespaceFiles.inode(fd) == namespaces[at].id else { continue }
             let userFD = namespaces[at].kind == .user ? fd : swns_ioctl_none(fd, SWNS_NS_GET_USERNS)
             guard userFD >= 0 else { continue }
             defer { if userFD != fd { Glibc.close(userFD) } }
@@ -316,23 +317,29 @@ extension NamespaceScan {
     /// adds the ancestors that no process is in. `ancestors`: follow parents and owners up to the
     /// top (for the trees). Returns false when the kernel lacks the ioctls.
     public mutating func resolveRelations(ancestors: Bool) -> Bool {
+        // Whether the kernel has the ioctls is asked of our own namespace: a descriptor found in the
+        // scan may have been closed and reused for another file by now.
+        let probe = Kernel.open("/proc/self/ns/user", O_RDONLY)
+        if probe >= 0 {
+            defer { Glibc.close(probe) }
+            let owner = swns_ioctl_none(probe, SWNS_NS_GET_USERNS)
+            if owner >= 0 { Glibc.close(owner) } else if errno == ENOTTY { return false }
+        }
         var queue: [(id: UInt64, fd: Int32)] = []
         for namespace in namespaces {
             guard let path = namespace.path else { continue }
             let fd = Kernel.open(path, O_RDONLY)
-            if fd >= 0 { queue.append((namespace.id, fd)) }
+            guard fd >= 0 else { continue }
+            // Still the same namespace: not a process or descriptor that has gone and been reused.
+            if NamespaceFiles.inode(fd) == namespace.id { queue.append((namespace.id, fd)) } else { Glibc.close(fd) }
         }
-        var supported = true
         while let (id, fd) = queue.popLast() {
             defer { Glibc.close(fd) }
             let kind = namespace(id)?.kind
             var related: [(parent: Bool, fd: Int32)] = [(false, swns_ioctl_none(fd, SWNS_NS_GET_USERNS))]
             if kind == .pid || kind == .user { related.append((true, swns_ioctl_none(fd, SWNS_NS_GET_PARENT))) }
             for (isParent, relatedFD) in related {
-                if relatedFD < 0 {
-                    if errno == ENOTTY { supported = false }
-                    continue
-                }
+                if relatedFD < 0 { continue }
                 guard let relatedID = NamespaceFiles.inode(relatedFD) else { Glibc.close(relatedFD); continue }
                 update(id) { if isParent { $0.parent = relatedID } else { $0.owner = relatedID } }
                 if self.namespace(relatedID) == nil {
@@ -349,6 +356,6 @@ extension NamespaceScan {
                 Glibc.close(relatedFD)
             }
         }
-        return supported
+        return true
     }
 }
