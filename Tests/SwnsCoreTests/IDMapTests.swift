@@ -6,13 +6,15 @@ import Testing
         ("0:100000:65536", IDRange(inner: 0, outer: 100000, count: 65536)),
         ("100000,0,65536", IDRange(inner: 0, outer: 100000, count: 65536)),
         ("1000:1000:1", IDRange(inner: 1000, outer: 1000, count: 1)),
+        ("0:0:4294967295", IDRange(inner: 0, outer: 0, count: 4294967295)),
     ])
     func parsesRanges(_ text: String, _ range: IDRange) {
         #expect(IDRange.parse(text) == range)
     }
 
     @Test(arguments: ["x", "1,2", "1:2", "1:2:3:4", "0:0:0", "-1:0:1", "a:b:c", "1:2:", " 1:2:3",
-                      "4294967295:0:2", "0:4294967295:2", "1;2;3", ""])
+                      "4294967295:0:2", "0:4294967295:2", "4294967295:0:1", "0:4294967295:1", "1:0:4294967295",
+                      "1;2;3", ""])
     func refusesMalformedRanges(_ text: String) {
         #expect(IDRange.parse(text) == nil)
     }

@@ -22,12 +22,12 @@ import Testing
     func changesNothing(_ arguments: [String], _ named: String) throws {
         let mounts = Host.mountTable(excludingOtherTests: [])
         let hostname = Host.hostname()
-        let netns = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
+        let netns = Host.netnsEntries()
         let outcome = try swunshare(arguments)
         #expect(outcome.status == 1, "\(outcome)")
         #expect(outcome.stderr.hasPrefix("swunshare: ") && outcome.stderr.contains(named), "\(outcome)")
         #expect(Host.mountTable(excludingOtherTests: []) == mounts)
         #expect(Host.hostname() == hostname)
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []) == netns)
+        #expect(Host.netnsEntries() == netns)
     }
 }

@@ -65,13 +65,20 @@ enum Host {
         (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
     }
 
-    /// The mount table without the namespace files that tests running in parallel bind under
-    /// /tmp/swns-*, except `ours`.
+    /// The mount table without what tests running in parallel mount (namespace files under
+    /// /tmp/swns-*, `ip netns` files /run/netns/swns-* and the /run/netns bind mount that the first
+    /// `ip netns add` makes), except `ours`.
     static func mountTable(excludingOtherTests ours: [String]) -> [String] {
         mountTable().split(separator: "\n").map(String.init).filter { line in
             let target = String(line.split(separator: " ")[4])
-            return !target.hasPrefix("/tmp/swns-") || ours.contains(target)
+            let others = target.hasPrefix("/tmp/swns-") || target.hasPrefix("/run/netns/swns-") || target == "/run/netns"
+            return !others || ours.contains(target)
         }
+    }
+
+    /// /run/netns without the entries of tests running in parallel.
+    static func netnsEntries() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []).filter { !$0.hasPrefix("swns-") }.sorted()
     }
 
     static func mountTargets() -> [String] {

@@ -33,10 +33,11 @@ public struct IDRange: Equatable, Hashable, Sendable, CustomStringConvertible {
         } else {
             return nil
         }
-        // A zero-length range, or one that runs past the 32-bit id space, is no mapping.
+        // A zero-length range, or one that reaches id 4294967295 ((u32)-1, which the kernel never
+        // maps) or wraps past it, is no mapping: the kernel would refuse it after the namespace is made.
         guard range.count > 0,
-              UInt64(range.inner) + UInt64(range.count) <= 1 << 32,
-              UInt64(range.outer) + UInt64(range.count) <= 1 << 32 else { return nil }
+              UInt64(range.inner) + UInt64(range.count) < 1 << 32,
+              UInt64(range.outer) + UInt64(range.count) < 1 << 32 else { return nil }
         return range
     }
 
