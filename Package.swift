@@ -20,7 +20,7 @@ let package = Package(
         .executableTarget(name: "swunshare", dependencies: ["SwnsCore"]),
         .executableTarget(name: "swnsenter", dependencies: ["SwnsCore"]),
         .executableTarget(name: "swlsns", dependencies: ["SwnsCore", "CSwns"]),
-        .testTarget(name: "SwnsCoreTests", dependencies: ["SwnsCore"]),
+        .testTarget(name: "SwnsCoreTests", dependencies: ["SwnsCore"], exclude: ["Corpus"]),
         .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "swunshare", "swnsenter", "swlsns"]),
     ],
     swiftLanguageModes: [.v6]
