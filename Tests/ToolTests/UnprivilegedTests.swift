@@ -33,4 +33,24 @@ import Testing
         #expect(outcome.status == 1)
         #expect(outcome.stderr.hasPrefix("swunshare: "), "\(outcome)")
     }
+
+    /// The limit is per user namespace: set to 0 inside one, the host keeps its own.
+    @Test func userNamespacesDisabledInside() throws {
+        let host = try String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8)
+        let swunshare = Host.publicFolder + "/swunshare"
+        let outcome = try run(swunshare, ["-r", "sh", "-c", "echo 0 > /proc/sys/user/max_user_namespaces && \(swunshare) -r true"],
+                              asUser: Host.nobody)
+        #expect(outcome.status == 1)
+        #expect(lines(outcome.stderr) == ["swunshare: unshare failed: No space left on device",
+                                          "hint: user namespaces are disabled here (user.max_user_namespaces = 0)"], "\(outcome)")
+        #expect(try String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8) == host)
+    }
+
+    @Test func withoutNewuidmapOnThePath() throws {
+        let outcome = try run(Host.publicFolder + "/swunshare", ["--map-users=0:100000:10", "true"], asUser: Host.nobody,
+                              environment: ["PATH": "/nonexistent-swns"])
+        #expect(outcome.status == 1)
+        #expect(lines(outcome.stderr).first == "swunshare: failed to execute newuidmap: No such file or directory")
+        #expect(lines(outcome.stderr).last?.contains("uidmap package") == true, "\(outcome)")
+    }
 }
