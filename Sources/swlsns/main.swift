@@ -3,6 +3,7 @@ import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: "swlsns")
+Kernel.defaultQuitSignal()
 do {
     let command = try LsnsCommand.parse(CommandLine.arguments)
     switch command.action {

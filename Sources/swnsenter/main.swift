@@ -2,6 +2,7 @@ import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: "swnsenter")
+Kernel.defaultQuitSignal()
 do {
     let command = try NsenterCommand.parse(CommandLine.arguments)
     switch command.action {

@@ -2,6 +2,7 @@ import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: "swunshare")
+Kernel.defaultQuitSignal()
 do {
     let command = try UnshareCommand.parse(CommandLine.arguments)
     switch command.action {

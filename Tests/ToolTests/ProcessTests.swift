@@ -115,6 +115,7 @@ import Testing
         usleep(100_000)
         #expect(isAlive(process.pid))
         kill(child, SIGKILL)
-        #expect(process.wait().signal == SIGKILL)
+        // As util-linux 2.38.1: SIGKILL cannot be re-raised after resetting its handler, so exit 1.
+        #expect(process.wait().status == 1)
     }
 }

@@ -195,6 +195,13 @@ public enum Kernel {
         if sigprocmask(SIG_SETMASK, &mask, nil) != 0 { throw .system("sigprocmask restore failed") }
     }
 
+    /// SIGQUIT as util-linux's tools have it: the default action (quit with a core). The Swift
+    /// runtime's crash handler takes SIGQUIT when it finds its backtracer, and a waiting tool then
+    /// prints a crash report instead of quitting.
+    public static func defaultQuitSignal() {
+        _ = swns_default_signal(SIGQUIT)
+    }
+
     /// Dies of `signal` the way the child did, so that the caller's shell sees 128+N.
     public static func reraise(_ signal: Int32) throws(SwnsError) {
         if signal != SIGKILL && swns_default_signal(signal) != 0 {

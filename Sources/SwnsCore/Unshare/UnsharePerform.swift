@@ -96,6 +96,9 @@ extension UnsharePlan {
         case .exited(let status):
             return status
         case .signaled(let signal):
+            // util-linux resets the signal's handler before re-raising it, which SIGKILL refuses:
+            // a child killed by SIGKILL makes it exit 1 with this message, and so does swunshare.
+            if signal == SIGKILL { throw SwnsError("sigprocmask unblock failed", errno: EINVAL) }
             try Kernel.reraise(signal)
         default:
             break
