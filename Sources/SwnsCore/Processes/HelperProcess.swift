@@ -63,3 +63,44 @@ public struct StartGate {
         Kernel.close(fds.write)
     }
 }
+
+/// A process forked before unshare(2), detached from us, that takes the namespace files of a
+/// failed run down again in the original mount namespace (where they were bound), or exits
+/// quietly when the run goes on: when told so, or when the pipe closes (exec, or our death).
+public struct UndoHelper {
+    private let gate: Int32
+    private let done: Int32
+
+    public static func start(_ targets: [NamespaceKind: String]) throws(SwnsError) -> UndoHelper {
+        let gate = try Kernel.pipe()
+        let done = try Kernel.pipe()
+        let first = try Kernel.fork()
+        if first == 0 {
+            // The grandchild is nobody's child to wait for: not ours, not the program's after exec.
+            if Glibc.fork() != 0 { _exit(0) }
+            Kernel.close(gate.write)
+            Kernel.close(done.read)
+            if Kernel.readByte(gate.read) == 2 { NamespacePersistence.unbind(targets) }
+            _exit(0)
+        }
+        _ = try Kernel.waitpid(first)
+        Kernel.close(gate.read)
+        Kernel.close(done.write)
+        return UndoHelper(gate: gate.write, done: done.read)
+    }
+
+    /// The run failed: undo, and return once it is done.
+    public func undo() {
+        _ = Kernel.writeAll(gate, [2])
+        Kernel.close(gate)
+        _ = Kernel.readByte(done)
+        Kernel.close(done)
+    }
+
+    /// The run goes on.
+    public func dismiss() {
+        _ = Kernel.writeAll(gate, [1])
+        Kernel.close(gate)
+        Kernel.close(done)
+    }
+}

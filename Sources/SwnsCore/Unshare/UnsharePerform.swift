@@ -18,6 +18,9 @@ extension UnsharePlan {
                 try NamespacePersistence.bind(pid: parent, targets: targets)
             }
         }
+        // Persisted files are bound in our original mount namespace; if a later step fails, this
+        // helper, also forked before unsharing, takes them down there again.
+        let undo = command.persist.isEmpty ? nil : try UndoHelper.start(command.persist)
         var mapper: HelperProcess?
         if helperUserMap != nil || helperGroupMap != nil {
             let userMap = helperUserMap, groupMap = helperGroupMap, privileged = privileged
@@ -51,12 +54,18 @@ extension UnsharePlan {
 
         var child: pid_t = 0
         var gate: StartGate?
+        // Written by the child when a step before exec fails (close-on-exec, so a program that
+        // runs closes it unwritten).
+        var setupFailure: (read: Int32, write: Int32)?
         if command.fork {
             // The parent leaves SIGINT and SIGTERM to the child (or forwards them): they are
             // blocked before the fork so that none is lost in between.
             let oldMask = try Kernel.blockSignals([SIGINT, SIGTERM])
             let parentHandle = command.killChildSignal == nil ? -1 : try Kernel.pidfdOpen(getpid())
-            if !command.persist.isEmpty { gate = try StartGate() }
+            if !command.persist.isEmpty {
+                gate = try StartGate()
+                setupFailure = try Kernel.pipe()
+            }
             do {
                 child = try Kernel.fork()
             } catch {
@@ -72,9 +81,16 @@ extension UnsharePlan {
                     if try Kernel.hasExited(pidfd: parentHandle) { exit(1) }
                     Kernel.close(parentHandle)
                 }
-                try execute()
+                do {
+                    try execute()
+                } catch {
+                    // The program never ran: the parent takes the namespace files down again.
+                    if let setupFailure { _ = Kernel.writeAll(setupFailure.write, [1]) }
+                    throw error
+                }
             }
             if parentHandle >= 0 { Kernel.close(parentHandle) }
+            if let setupFailure { Kernel.close(setupFailure.write) }
             gate?.closeReadEnd()
             if command.forwardSignals {
                 if swns_forward_signals(child) != 0 { throw .system("sigaction failed") }
@@ -91,8 +107,21 @@ extension UnsharePlan {
             gate?.open()
         }
 
-        guard child > 0 else { try execute() }
-        switch try Kernel.waitpid(child) {
+        guard child > 0 else {
+            do {
+                try execute()
+            } catch {
+                // A step between unsharing and exec failed: nothing of this run persists.
+                undo?.undo()
+                throw error
+            }
+        }
+        let status = try Kernel.waitpid(child)
+        if let setupFailure {
+            if Kernel.readByte(setupFailure.read) != nil { undo?.undo() } else { undo?.dismiss() }
+            Kernel.close(setupFailure.read)
+        }
+        switch status {
         case .exited(let status):
             return status
         case .signaled(let signal):
@@ -181,6 +210,13 @@ extension UnsharePlan {
 
 /// Binding namespace files onto paths, so that the namespaces outlive their processes.
 public enum NamespacePersistence {
+    /// Takes the files of a run that failed down again.
+    public static func unbind(_ targets: [NamespaceKind: String]) {
+        for kind in NamespaceKind.all.reversed() {
+            if let target = targets[kind] { _ = Kernel.unmount(target) }
+        }
+    }
+
     /// Binds /proc/PID/ns/TYPE onto each target; when one fails, the ones already bound are
     /// unmounted again, so that a failure leaves nothing behind.
     public static func bind(pid: pid_t, targets: [NamespaceKind: String]) throws(SwnsError) {
