@@ -106,9 +106,12 @@ function __swlsns_scan
     set -q taken[1]; and echo operand-taken
 end
 
-# Options may be typed anywhere before '--'.
+# Options may be typed anywhere before '--', unless the word is a cluster of
+# short options that has reached -T: the rest of the word is its relation, so
+# -TJ is -T with the relation "J", not -T -J.
 function __swlsns_options_allowed
-    test (__swlsns_scan)[1] != operand
+    test (__swlsns_scan)[1] != operand; or return 1
+    not string match -qr -- '^-[JlnPruWhVH]*T' (commandline -ct)
 end
 
 # The namespace operand is completed when the word does not start with '-'

@@ -18,13 +18,14 @@ import Testing
 
     struct Case: Sendable, CustomTestStringConvertible {
         var shell: Shell
-        /// What is typed, the cursor at the end. Placeholders: {dir} (a folder with the
-        /// folders alpha, alpine, beta and the files alpaca, beta.txt), {netns} (a namespace
-        /// of ip-netns, in the tests that make one).
+        /// What is typed, the cursor at the end; no quotes. Placeholders: {dir} (a folder with
+        /// the folders alpha, alpine, beta and the files alpaca, beta.txt), {pid} (the test
+        /// process), {netns} and {netnsstart} (a namespace of ip-netns and the start of its
+        /// name, in the tests that make one).
         var line: String
-        /// Candidates that must be offered. Placeholders as in `line`, and {pid} (the test
-        /// process), {shellpid} (the shell's own process, zsh only), {netinode} (the inode of
-        /// the test's network namespace), {netnsinode} (that of {netns}).
+        /// Candidates that must be offered. Placeholders as in `line`, and {socket} (a socket
+        /// descriptor of the test process), {shellpid} (the shell's own process, zsh only),
+        /// {netinode} (the inode of the test's network namespace), {netnsinode} (that of {netns}).
         var offers: [String]
         /// Candidates that must not be offered.
         var notOffers: [String] = []
@@ -52,10 +53,7 @@ import Testing
 
     static let cases: [Case] = [Case]([
         // Option names, abbreviated.
-        everywhere("swunshare --map-r", offers: ["--map-user"], exactly: true),
-        everywhere("swunshare --wd={dir}/al", offers: ["--wd={dir}/alpha"], notOffers: ["--wd={dir}/alpine"]),
-        only(.zsh, line: "swnsenter -t ", offers: ["{pid}"]),
-        everywhere("swunshare --cap-drop chown,net_r", offers: ["net_raw"]),
+        everywhere("swunshare --map-r", offers: ["--map-root-user"], exactly: true),
         everywhere("swunshare --mou", offers: ["--mount", "--mount-proc", "--mount-binfmt"], exactly: true),
         everywhere("swunshare --cap-", offers: ["--cap-drop", "--cap-add"], exactly: true),
         everywhere("swnsenter --ne", offers: ["--net", "--net-socket"], exactly: true),
@@ -86,6 +84,12 @@ import Testing
                    offers: ["--pid=/proc/self/ns/pid", "--pid=/proc/self/ns/pid_for_children"], exactly: true),
         everywhere("swnsenter -m/proc/self/ns/", offers: ["-m/proc/self/ns/mnt"], exactly: true),
         everywhere("swnsenter --user=/proc/1/ns/u", offers: ["--user=/proc/1/ns/user"], exactly: true),
+        everywhere("swnsenter -n=/proc/self/ns/", offers: ["-n=/proc/self/ns/net"], exactly: true),
+
+        // The sockets of the target for --net-socket; none without a target.
+        everywhere("swnsenter -t {pid} -N ", offers: ["{socket}"]),
+        everywhere("swnsenter --target={pid}:1 --net-socket=", offers: ["--net-socket={socket}"]),
+        everywhere("swnsenter -N ", offers: [], exactly: true),
 
         // Process IDs. zsh's _pids lists what `ps` prints: by default the processes of the
         // shell's terminal; the processes style makes it all of them.
@@ -113,8 +117,18 @@ import Testing
         everywhere("swlsns --tree=p", offers: ["--tree=process", "--tree=parent"], exactly: true),
         everywhere("swlsns -Tp", offers: ["-Tprocess", "-Tparent"], exactly: true),
         everywhere("swlsns -T=o", offers: ["-T=owner"], exactly: true),
+        everywhere("swlsns -nTo", offers: ["-nTowner"], exactly: true),
+        // The relation of -T is the rest of the word: -TJ is not -T -J but the relation "J",
+        // which swlsns rejects. bash offers -T itself here, zsh and fish the relations.
+        everywhere("swlsns -T", offers: [], notOffers: ["-TJ", "-Tl", "-Tn", "-Tp"]),
+        only(.zsh, .fish, line: "swlsns -T", offers: ["-Towner", "-Tparent", "-Tprocess"], exactly: true),
+        everywhere("swlsns -lT", offers: [], notOffers: ["-lTJ", "-lTn"]),
         everywhere("swlsns -Q NP", offers: ["NPROCS"], exactly: true),
         everywhere("swlsns ", offers: ["{netinode}"]),
+        everywhere("swlsns -- ", offers: ["{netinode}"]),
+        everywhere("swlsns -p 1 ", offers: [], notOffers: ["{netinode}"]),
+        everywhere("swlsns -o NS,TYPE,", offers: ["NS,TYPE,PATH", "NS,TYPE,NPROCS"],
+                   notOffers: ["NS,TYPE,NS", "NS,TYPE,TYPE"]),
 
         // Values from a fixed list.
         everywhere("swunshare --kill-child=SIGT",
@@ -147,12 +161,22 @@ import Testing
         only(.zsh, line: "swunshare --owner=roo", offers: ["--owner=root"], exactly: true),
         everywhere("swunshare --owner=root:roo", offers: ["--owner=root:root"], exactly: true),
         everywhere("swnsenter -S ", offers: ["follow", "0"], notOffers: ["root"]),
+        everywhere("swnsenter --setgid=", offers: ["--setgid=follow", "--setgid=0"]),
+
+        // Environment variables to keep.
+        everywhere("swunshare --whitelist-env=HOME,PA", offers: ["--whitelist-env=HOME,PATH"]),
 
         // The program, and its arguments through its own completion; the tool's options are over.
         everywhere("swunshare --uts base6", offers: ["base64"]),
         everywhere("swnsenter -t 1 -a base6", offers: ["base64"]),
         everywhere("swunshare --uts ls --colo", offers: ["--color"], notOffers: ["--uts"]),
         everywhere("swunshare -- ls --colo", offers: ["--color"]),
+        everywhere("swunshare --propagation slave ls --colo", offers: ["--color"]),
+        everywhere("swnsenter -t 1 -S 0 ls --colo", offers: ["--color"]),
+        // The argument of --kill-child and of swnsenter's --net is attached or absent: the word
+        // after them is the program.
+        everywhere("swunshare --kill-child base6", offers: ["base64"]),
+        everywhere("swnsenter --net base6", offers: ["base64"]),
         everywhere("swunshare -r --fork ls --map", offers: [], notOffers: ["--map-root-user", "--map-user"]),
         everywhere("swnsenter -t 1 --net ls --colo", offers: ["--color"]),
         everywhere("swunshare --uts ip ad", offers: ["addrlabel"]),
@@ -163,7 +187,14 @@ import Testing
     func offers(_ example: Case) throws {
         let dir = example.line.contains("{dir}") ? try Self.makeFolder() : nil
         defer { if let dir { try? FileManager.default.removeItem(atPath: dir) } }
-        var values = ["pid": String(getpid())]
+        // A socket of the test process, for swnsenter --net-socket.
+        var socket: Int32 = -1
+        if example.offers.joined().contains("{socket}") {
+            socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            try #require(socket >= 0, "socket: errno \(errno)")
+        }
+        defer { if socket >= 0 { close(socket) } }
+        var values = ["pid": String(getpid()), "socket": String(socket)]
         values["dir"] = dir
         values["netinode"] = Host.namespaceLink("net").flatMap(Self.inode)
         try check(example, values)
@@ -207,6 +238,9 @@ import Testing
         let offered = Set(offer.candidates)
         let expected = example.offers.map { Self.normalize(Self.substitute($0, values)) }
         let unexpected = example.notOffers.map { Self.normalize(Self.substitute($0, values)) }
+        for text in [line] + expected + unexpected where text.contains("{") {
+            Issue.record("unknown placeholder in \(text.debugDescription)")
+        }
         let shown = offer.candidates.count > 40
             ? offer.candidates.prefix(40).joined(separator: " ") + " … (\(offer.candidates.count))"
             : offer.candidates.joined(separator: " ")
