@@ -220,8 +220,10 @@ public enum Kernel {
         var argv = arguments
         if let argv0 { argv[0] = argv0 }
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArgs { free(pointer) } }
         if let environment {
             var cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+            defer { for pointer in cEnv { free(pointer) } }
             _ = swns_execvpe(file, &cArgs, &cEnv)
         } else {
             _ = execvp(file, &cArgs)
