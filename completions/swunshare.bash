@@ -89,6 +89,21 @@ _swunshare_account_names()
     done <"$1" 2>/dev/null
 }
 
+# Fills COMPREPLY with the directories that start with $2, for a value
+# attached to a short option (-w/tmp), where readline replaces the whole
+# word: $1 is the text in front of the value. Directories end in '/' and no
+# space follows, so that completion can go on into them.
+_swunshare_attached_dirs()
+{
+    local prefix=$1 path
+    local IFS=$'\n'
+    COMPREPLY=()
+    for path in $(compgen -d -- "$2"); do
+        COMPREPLY+=("$prefix$path/")
+    done
+    compopt -o nospace
+}
+
 _swunshare()
 {
     local cur prev words cword split
@@ -199,6 +214,19 @@ _swunshare()
         # setuid, setgid, monotonic, boottime, hostname, domainname and
         # load-interp take values that cannot be guessed.
         return
+    fi
+
+    # A value attached to a short option in the word itself: -w/tmp, -fR/srv.
+    if [[ $cur == -[!-]?* ]]; then
+        local j
+        for ((j = 1; j < ${#cur} - 1; j++)); do
+            if [[ $_swunshare_short_args == *"${cur:j:1}"* ]]; then
+                case ${cur:j:1} in
+                    R | w) _swunshare_attached_dirs "${cur:0:j+1}" "${cur:j+1}" ;;
+                esac
+                return
+            fi
+        done
     fi
 
     local opts=

@@ -172,6 +172,13 @@ function __swunshare_attached_values
     set -q values[1]; and printf "$option=%s\n" $values
 end
 
+# The directories of -R and -w. Their value may be attached to the option in
+# the word itself (-w/tmp, -fR/srv): fish then completes that value with
+# these, but the word, for `commandline -ct`, still holds the option.
+function __swunshare_directories
+    __fish_complete_directories (commandline -ct | string replace -r -- '^-[^-]*?[Rw]' '')
+end
+
 set -l before_program __swunshare_before_program
 
 complete -c swunshare -f -n __swunshare_in_program -a '(__swunshare_complete_program)'
@@ -213,8 +220,8 @@ complete -c swunshare -n $before_program -l inh-caps -x -a '(__swunshare_capabil
 complete -c swunshare -n $before_program -l ambient-caps -x -a '(__swunshare_capability_list changes)' -d 'Change the ambient set (+cap,-cap,+all,-all)'
 complete -c swunshare -n $before_program -l no-new-privs -d 'Set no_new_privs before running the program'
 
-complete -c swunshare -n $before_program -s R -l root -x -a '(__fish_complete_directories)' -d 'Run the command with root directory set to DIR'
-complete -c swunshare -n $before_program -s w -l wd -x -a '(__fish_complete_directories)' -d 'Change working directory to DIR'
+complete -c swunshare -n $before_program -s R -l root -x -a '(__swunshare_directories)' -d 'Run the command with root directory set to DIR'
+complete -c swunshare -n $before_program -s w -l wd -x -a '(__swunshare_directories)' -d 'Change working directory to DIR'
 complete -c swunshare -n $before_program -s S -l setuid -x -d 'Set uid in entered namespace'
 complete -c swunshare -n $before_program -s G -l setgid -x -d 'Set gid in entered namespace'
 complete -c swunshare -n $before_program -l monotonic -x -d 'Set clock monotonic offset (seconds) in time namespaces'

@@ -148,7 +148,13 @@ struct Spawned {
             path = "/usr/bin/setpriv"
             argv = [path, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups"] + argv
         }
-        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var variables = environment ?? ProcessInfo.processInfo.environment
+        // A sanitized run (make sanitize) passes its settings on to every program, also to one
+        // started with an environment of its own.
+        for key in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"] where variables[key] == nil {
+            variables[key] = ProcessInfo.processInfo.environment[key]
+        }
+        let env = variables.map { "\($0.key)=\($0.value)" }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
