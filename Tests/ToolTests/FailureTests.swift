@@ -27,6 +27,28 @@ import Testing
         #expect(helpers(of: uts.path).isEmpty)
     }
 
+    /// The helper that binds the files is killed at its first or second mount(2) (strace injects
+    /// SIGKILL there): swunshare says so, exits 1, and what the helper had bound is unbound, while
+    /// a file that already held another namespace keeps it.
+    @Test(arguments: [1, 2])
+    func aKilledHelperLeavesNothingBound(atMount number: Int) throws {
+        let strace = try #require(which("strace"), "strace is needed (the CI installs it)")
+        let held = ScratchFile(), uts = ScratchFile(), mnt = ScratchFile()
+        #expect(try run("/usr/bin/unshare", ["--uts=\(held.path)", "true"]).status == 0)
+        let before = Host.mountTargets().filter { $0 == held.path }.count
+        let outcome = try run(strace, ["-f", "-o", "/dev/null", "-e", "trace=mount",
+                                       "-e", "inject=mount:signal=KILL:when=\(number)", Host.swunshare,
+                                       "--uts=\(uts.path)", "--mount=\(mnt.path)", "--ipc=\(held.path)",
+                                       "--propagation", "unchanged", "true"])
+        #expect(outcome.status == 1, "\(outcome)")
+        #expect(outcome.stderr.hasPrefix("swunshare: helper process ")
+                && outcome.stderr.hasSuffix(" was killed by SIGKILL\n"), "\(outcome)")
+        let mounted = Host.mountTargets()
+        #expect(!mounted.contains(uts.path) && !mounted.contains(mnt.path), "\(outcome)")
+        #expect(mounted.filter { $0 == held.path }.count == before, "\(outcome)")
+        #expect(helpers(of: uts.path).isEmpty)
+    }
+
     @Test func aSuccessfulRunKeepsThem() throws {
         let uts = ScratchFile()
         #expect(try swunshare(["--uts=\(uts.path)", "--fork", "true"]).status == 0)

@@ -50,13 +50,21 @@ import Testing
         #expect(result == Result(shellStatus: 128 + signal, childSurvived: false))
     }
 
-    /// swnsenter's forked parent stops when the program stops and continues it when continued, as
-    /// util-linux's does.
-    @Test(arguments: ["/usr/bin/nsenter", "swnsenter"])
+    /// A forked parent stops when the program stops and continues it when continued: swnsenter as
+    /// util-linux's nsenter does, and swunshare too (util-linux's unshare keeps waiting).
+    @Test(arguments: ["/usr/bin/nsenter", "swnsenter", "swunshare --fork", "swunshare --fork --pid"])
     func stopAndContinueAreMirrored(_ tool: String) throws {
-        let target = try TargetProcess(Host.swunshare, ["--pid", "--fork"])
-        let path = tool == "swnsenter" ? Host.swnsenter : tool
-        let process = try Spawned(path, ["-t", "\(target.pid)", "-p", "sleep", "300"])
+        var target: TargetProcess?
+        let process: Spawned
+        if tool.hasPrefix("swunshare") {
+            process = try Spawned(Host.swunshare, tool.split(separator: " ").dropFirst().map(String.init)
+                                  + ["sleep", "300"])
+        } else {
+            target = try TargetProcess(Host.swunshare, ["--pid", "--fork"])
+            let path = tool == "swnsenter" ? Host.swnsenter : tool
+            process = try Spawned(path, ["-t", "\(target!.pid)", "-p", "sleep", "300"])
+        }
+        defer { _ = target }
         var child: pid_t?
         for _ in 0..<2000 where child == nil {
             child = children(of: process.pid).first { TargetProcess.command(of: $0) == "sleep" }
@@ -82,8 +90,16 @@ import Testing
             if !programRunning { usleep(2000) }
         }
         #expect(programRunning, "\(tool): the child was not continued")
-        kill(program, SIGTERM)
-        let ended = process.wait(timeout: 10)
-        #expect(ended.signal == SIGTERM, "\(tool): \(ended)")
+        if tool.hasSuffix("--pid") {
+            // The program is the init of its PID namespace, which only SIGKILL ends from outside;
+            // its death by SIGKILL makes swunshare exit 1, as util-linux's unshare does.
+            kill(program, SIGKILL)
+            let ended = process.wait(timeout: 10)
+            #expect(ended.signal == nil && ended.status == 1, "\(tool): \(ended)")
+        } else {
+            kill(program, SIGTERM)
+            let ended = process.wait(timeout: 10)
+            #expect(ended.signal == SIGTERM, "\(tool): \(ended)")
+        }
     }
 }

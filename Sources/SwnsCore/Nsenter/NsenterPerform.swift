@@ -109,19 +109,14 @@ extension NsenterPlan {
     /// util-linux's continue_as_child: wait, stop when the child stops and continue it when we
     /// are continued, then exit as it did.
     static func continueAsParent(of child: pid_t) throws(SwnsError) -> Int32 {
-        while true {
-            switch try Kernel.waitpid(child, options: WUNTRACED) {
-            case .stopped:
-                kill(getpid(), SIGSTOP)
-                kill(child, SIGCONT)
-            case .exited(let status):
-                return status
-            case .signaled(let signal):
-                try Kernel.reraise(signal)
-                return 1
-            case .continued:
-                continue
-            }
+        switch try Kernel.waitMirroringStops(child) {
+        case .exited(let status):
+            return status
+        case .signaled(let signal):
+            try Kernel.reraise(signal)
+            return 1
+        default:
+            return 1
         }
     }
 }

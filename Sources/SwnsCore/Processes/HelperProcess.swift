@@ -37,7 +37,8 @@ public struct HelperProcess {
         switch try Kernel.waitpid(pid) {
         case .exited(0): return
         case .exited(let status): throw .reported(status: status)
-        default: throw .reported(status: 1)
+        case .signaled(let signal): throw SwnsError("helper process \(pid) was killed by \(SignalName.name(of: signal))")
+        default: throw SwnsError("helper process \(pid) failed")
         }
     }
 }
@@ -72,6 +73,7 @@ public struct UndoHelper {
     private let done: Int32
 
     public static func start(_ targets: [NamespaceKind: String]) throws(SwnsError) -> UndoHelper {
+        let parent = getpid()
         let gate = try Kernel.pipe()
         let done = try Kernel.pipe()
         let first = try Kernel.fork()
@@ -80,7 +82,7 @@ public struct UndoHelper {
             if Glibc.fork() != 0 { _exit(0) }
             Kernel.close(gate.write)
             Kernel.close(done.read)
-            if Kernel.readByte(gate.read) == 2 { NamespacePersistence.unbind(targets) }
+            if Kernel.readByte(gate.read) == 2 { NamespacePersistence.unbind(targets, of: parent) }
             _exit(0)
         }
         _ = try Kernel.waitpid(first)

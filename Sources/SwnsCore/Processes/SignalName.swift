@@ -22,6 +22,11 @@ public enum SignalName {
         return table.first { $0.name == name }?.number
     }
 
+    /// `SIGKILL` for 9; the number for a signal without a name here.
+    public static func name(of signal: Int32) -> String {
+        table.first { $0.number == signal }.map { "SIG" + $0.name } ?? "signal \(signal)"
+    }
+
     /// `MIN`, `MAX`, `MIN+n`, `MAX-n` or `n` (meaning MIN+n), within the realtime range.
     static func realtime(_ text: String) -> Int32? {
         let low = swns_sigrtmin(), high = swns_sigrtmax()

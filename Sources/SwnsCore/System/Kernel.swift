@@ -25,6 +25,24 @@ public enum Kernel {
         }
     }
 
+    /// Waits for `child` to end, stopping ourselves whenever it stops and continuing it when
+    /// we are continued, so that a shell's job control sees the pair as one job (util-linux
+    /// nsenter's continue_as_child). Returns `.exited` or `.signaled`.
+    public static func waitMirroringStops(_ child: pid_t) throws(SwnsError) -> WaitStatus {
+        while true {
+            let status = try waitpid(child, options: WUNTRACED)
+            switch status {
+            case .stopped:
+                kill(getpid(), SIGSTOP)
+                kill(child, SIGCONT)
+            case .continued:
+                continue
+            case .exited, .signaled:
+                return status
+            }
+        }
+    }
+
     public static func pipe() throws(SwnsError) -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]
         if swns_pipe_cloexec(&fds) != 0 { throw .system("pipe failed") }

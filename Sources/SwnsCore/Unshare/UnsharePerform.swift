@@ -100,7 +100,13 @@ extension UnsharePlan {
 
         if !command.persist.isEmpty {
             if let binder {
-                try binder.release()
+                do {
+                    try binder.release()
+                } catch {
+                    // A helper that failed has unbound what it bound; one that was killed has not.
+                    undo?.undo()
+                    throw error
+                }
             } else {
                 try NamespacePersistence.bind(pid: getpid(), targets: command.persist)
             }
@@ -116,7 +122,9 @@ extension UnsharePlan {
                 throw error
             }
         }
-        let status = try Kernel.waitpid(child)
+        // Beyond util-linux, which keeps waiting for a stopped child: stops are mirrored, so
+        // that a shell gets its prompt back and `fg` continues both.
+        let status = try Kernel.waitMirroringStops(child)
         if let setupFailure {
             if Kernel.readByte(setupFailure.read) != nil { undo?.undo() } else { undo?.dismiss() }
             Kernel.close(setupFailure.read)
@@ -210,10 +218,16 @@ extension UnsharePlan {
 
 /// Binding namespace files onto paths, so that the namespaces outlive their processes.
 public enum NamespacePersistence {
-    /// Takes the files of a run that failed down again.
-    public static func unbind(_ targets: [NamespaceKind: String]) {
+    /// Takes the files of a failed run of process `pid` down again: each target on which that
+    /// process's namespace is bound, and no other mount (a target that was never bound may hold
+    /// someone else's).
+    public static func unbind(_ targets: [NamespaceKind: String], of pid: pid_t) {
         for kind in NamespaceKind.all.reversed() {
-            if let target = targets[kind] { _ = Kernel.unmount(target) }
+            guard let target = targets[kind] else { continue }
+            var bound = stat(), ours = stat()
+            guard stat(target, &bound) == 0, stat("/proc/\(pid)/ns/\(kind.persistEntry)", &ours) == 0,
+                  bound.st_dev == ours.st_dev, bound.st_ino == ours.st_ino else { continue }
+            _ = Kernel.unmount(target)
         }
     }
 
