@@ -22,7 +22,9 @@ SWIFT       ?= swift
 # Fully static executables: no dynamic loader work at start-up (see the README's Benchmarks).
 # Each tool is linked by lld in the symbol order of link/TOOL.order, so that a run touches few pages (see
 # link/generate.py); SwiftPM does not know the file, so build relinks a tool that is older than it.
+# -function-sections gives each function a section of its own, which the order file can place.
 SWIFT_RELEASE_FLAGS := -c release -Xswiftc -static-executable \
+                       -Xswiftc -Xfrontend -Xswiftc -function-sections \
                        -Xswiftc -use-ld=lld -Xlinker --no-warn-symbol-ordering
 RELEASEDIR  := .build/release
 

@@ -140,6 +140,19 @@ int swns_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 int swns_cap_ambient_raise(unsigned long cap) { return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0); }
 int swns_sethostname(const char *name, size_t len) { return sethostname(name, len); }
 int swns_setdomainname(const char *name, size_t len) { return setdomainname(name, len); }
+static int saved_argc;
+static char **saved_argv;
+
+// glibc calls the functions of .init_array with main's arguments, also in static executables.
+__attribute__((constructor)) static void save_arguments(int argc, char **argv, char **envp) {
+    (void)envp;
+    saved_argc = argc;
+    saved_argv = argv;
+}
+
+int swns_argc(void) { return saved_argc; }
+char **swns_argv(void) { return saved_argv; }
+
 int swns_execvpe(const char *file, char *const argv[], char *const envp[]) { return execvpe(file, argv, envp); }
 int swns_sigrtmin(void) { return SIGRTMIN; }
 int swns_sigrtmax(void) { return SIGRTMAX; }

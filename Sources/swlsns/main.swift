@@ -5,7 +5,7 @@ import SwnsCore
 let diagnostics = Diagnostics(program: "swlsns")
 Kernel.defaultQuitSignal()
 do {
-    let command = try LsnsCommand.parse(CommandLine.arguments)
+    let command = try LsnsCommand.parse(ArgumentVector.process)
     switch command.action {
     case .help:
         StandardStreams.out(LsnsOption.helpText)

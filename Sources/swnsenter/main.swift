@@ -4,7 +4,7 @@ import SwnsCore
 let diagnostics = Diagnostics(program: "swnsenter")
 Kernel.defaultQuitSignal()
 do {
-    let command = try NsenterCommand.parse(CommandLine.arguments)
+    let command = try NsenterCommand.parse(ArgumentVector.process)
     switch command.action {
     case .help:
         StandardStreams.out(NsenterOption.helpText)

@@ -4,7 +4,7 @@ import SwnsCore
 let diagnostics = Diagnostics(program: "swunshare")
 Kernel.defaultQuitSignal()
 do {
-    let command = try UnshareCommand.parse(CommandLine.arguments)
+    let command = try UnshareCommand.parse(ArgumentVector.process)
     switch command.action {
     case .help:
         StandardStreams.out(UnshareOption.helpText)

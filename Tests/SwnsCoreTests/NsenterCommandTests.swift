@@ -28,6 +28,9 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
     @Test func targetWithInode() throws {
         #expect(try nsenter(["-t", "42:123456", "-n"]).target == .init(pid: 42, inode: 123456))
         #expect(try nsenter(["--target=9", "-a"]).target == .init(pid: 9, inode: nil))
+        #expect(try nsenter(["-t", "2147483647:18446744073709551615", "-n"]).target
+                == .init(pid: 2147483647, inode: 18446744073709551615))
+        #expect(try nsenter(["-t", "007:0", "-n"]).target == .init(pid: 7, inode: 0))
     }
 
     @Test func everyOtherOption() throws {
@@ -57,6 +60,13 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         (["-t", "-5", "-n"], "failed to parse PID argument '-5'"),
         (["-t", "5:", "-n"], "failed to parse PID argument '5:'"),
         (["-t", "5:x", "-n"], "failed to parse PID argument '5:x'"),
+        (["-t", "", "-n"], "failed to parse PID argument ''"),
+        (["-t", ":5", "-n"], "failed to parse PID argument ':5'"),
+        (["-t", "+5", "-n"], "failed to parse PID argument '+5'"),
+        (["-t", "5:1:2", "-n"], "failed to parse PID argument '5:1:2'"),
+        (["-t", "2147483648", "-n"], "failed to parse PID argument '2147483648'"),
+        (["-t", "5:18446744073709551616", "-n"], "failed to parse PID argument '5:18446744073709551616'"),
+        (["-t", "\u{0663}", "-n"], "failed to parse PID argument '\u{0663}'"),
         (["-n:abc"], "failed to parse namespace id: 'abc'"),
         (["--net=:0"], "failed to parse namespace id: '0'"),
         (["-t", "1", "-S", "x"], "failed to parse uid: 'x'"),

@@ -88,6 +88,11 @@ char *const *swns_environ(void);
 // After this call SIGINT and SIGTERM received by the calling process are sent on to `child`.
 int swns_forward_signals(pid_t child);
 
+// The argument vector that the C runtime passed to main, saved by a constructor, so that a tool
+// can parse it without first making Swift strings (CommandLine.arguments).
+int swns_argc(void);
+char **swns_argv(void);
+
 // getopt_long with its globals behind functions, because Swift 6 rejects mutable C globals.
 struct swns_long_option {
     const char *name;

@@ -24,35 +24,21 @@ public struct UsageError: Error, Equatable {
 
 /// glibc getopt_long behind a Swift API. It can be run again in the same process (unit tests
 /// parse many command lines), and getopt's diagnostics come back as values.
+///
+/// A tool parses its own C argument vector: up to the option values and operands it returns, no
+/// Swift string or array is made from the command line, which keeps the start of a tool small.
 public struct CommandLineParser<Tag: Sendable>: Sendable {
     public let options: [OptionSpec<Tag>]
     /// With `+`, parsing stops at the first word that is not an option.
     public let stopAtFirstOperand: Bool
-    private let shortString: String
-    /// getopt's value of each option, in table order.
-    private let values: [Int32]
+    /// util-linux's order of the long options: getopt's table in that order names the candidates
+    /// of an ambiguous abbreviation in that order. Nil means the table's.
+    private let getoptOrder: [String]?
 
-    /// `getoptOrder` lists the long options in the order getopt should know them (it names
-    /// the candidates of an ambiguous abbreviation in that order); by default, the table's.
     public init(options: [OptionSpec<Tag>], getoptOrder: [String]? = nil, stopAtFirstOperand: Bool = true) {
-        let ordered = getoptOrder.map { order in
-            options.sorted { (order.firstIndex(of: $0.long) ?? order.count) < (order.firstIndex(of: $1.long) ?? order.count) }
-        } ?? options
-        self.options = ordered
+        self.options = options
+        self.getoptOrder = getoptOrder
         self.stopAtFirstOperand = stopAtFirstOperand
-        // ":" makes getopt tell a missing argument (':') from an unknown option ('?').
-        var short = stopAtFirstOperand ? "+:" : ":"
-        for option in ordered {
-            guard let letter = option.short else { continue }
-            short.append(letter)
-            switch option.shortArgument {
-            case .none: break
-            case .required: short += ":"
-            case .optional: short += "::"
-            }
-        }
-        shortString = short
-        values = ordered.indices.map { Self.value(of: ordered[$0], at: $0) }
     }
 
     /// getopt's value for an option: its letter, or a number past every letter.
@@ -64,48 +50,82 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
     /// Parses `arguments` (argv, with argv[0] as the program was invoked: getopt names it in
     /// its messages).
     public func parse(_ arguments: [String]) -> ParsedCommandLine<Tag> {
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let names: [UnsafeMutablePointer<CChar>?] = options.map { strdup($0.long) }
-        defer { for pointer in names { free(pointer) } }
-        let table: [swns_long_option] = options.enumerated().map { index, option in
-            swns_long_option(name: names[index], has_arg: option.argument.rawValue,
-                             val: Self.value(of: option, at: index))
+        let vector = CStrings.vector(arguments)
+        defer { CStrings.free(vector) }
+        return parse(ArgumentVector(count: Int32(arguments.count), pointers: vector))
+    }
+
+    /// Parses a C argument vector, which stays as it is (getopt permutes a copy).
+    public func parse(_ arguments: ArgumentVector) -> ParsedCommandLine<Tag> {
+        let argc = Int(arguments.count)
+        let argv = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: argc + 1)
+        defer { argv.deallocate() }
+        argv.initialize(from: arguments.pointers, count: argc + 1)
+        // getopt's short-option string: ":" makes it tell a missing argument (':') from an
+        // unknown option ('?'); "+" makes it stop at the first operand.
+        let short = UnsafeMutablePointer<CChar>.allocate(capacity: 3 * options.count + 3)
+        defer { short.deallocate() }
+        var length = 0
+        func add(_ character: UInt8) {
+            short[length] = CChar(bitPattern: character)
+            length += 1
         }
+        if stopAtFirstOperand { add(UInt8(ascii: "+")) }
+        add(UInt8(ascii: ":"))
+        let table = UnsafeMutablePointer<swns_long_option>.allocate(capacity: options.count)
+        defer {
+            for index in options.indices { free(UnsafeMutableRawPointer(mutating: table[index].name)) }
+            table.deallocate()
+        }
+        for index in options.indices {
+            let option = options[index]
+            table[index] = swns_long_option(name: CStrings.duplicate(option.long), has_arg: option.argument.rawValue,
+                                            val: Self.value(of: option, at: index))
+            guard let letter = option.short?.asciiValue else { continue }
+            add(letter)
+            switch option.shortArgument {
+            case .none: break
+            case .required: add(UInt8(ascii: ":"))
+            case .optional: add(UInt8(ascii: ":")); add(UInt8(ascii: ":"))
+            }
+        }
+        add(0)
 
         swns_getopt_lock()
         defer { swns_getopt_unlock() }
         swns_getopt_reset()
         var parsed: [ParsedOption<Tag>] = []
         var error: UsageError?
-        let argc = Int32(arguments.count)
         while true {
             let before = swns_optind()
-            let c = swns_getopt_long(argc, &argv, shortString, table, table.count)
+            let c = swns_getopt_long(arguments.count, argv, short, table, options.count)
             if c == -1 { break }
             if c == Int32(UInt8(ascii: "?")) || c == Int32(UInt8(ascii: ":")) {
                 // The word getopt was in: the one it stepped past, or the group of short options
                 // it is still inside.
                 let after = Int(swns_optind())
                 let index = after > Int(before) ? after - 1 : after
-                let word = index < arguments.count ? String(cString: argv[index]!) : ""
-                error = UsageError(getoptMessage: diagnostic(program: arguments.first ?? "", word: word,
+                let word = index < argc ? String(cString: argv[index]!) : ""
+                let program = argc > 0 ? String(cString: argv[0]!) : ""
+                error = UsageError(getoptMessage: diagnostic(program: program, word: word,
                                                              missingArgument: c == Int32(UInt8(ascii: ":")),
                                                              letter: swns_optopt()))
                 break
             }
             // A linear search: a dictionary here would make the runtime look up Hashable
             // conformances at start-up, which costs more than the forty comparisons.
-            guard let index = values.firstIndex(of: c) else {
+            guard let index = options.indices.first(where: { Self.value(of: options[$0], at: $0) == c }) else {
                 error = UsageError(getoptMessage: "")
                 break
             }
-            let value = swns_optarg().map { String(cString: $0) }
+            let value = swns_optarg().map { CStrings.string($0) }
             parsed.append(ParsedOption(tag: options[index].tag, value: value))
         }
         // Read the operands back from argv: without `+`, getopt may have permuted it.
-        let first = Int(swns_optind())
-        let operands = first < arguments.count ? argv[first..<arguments.count].map { String(cString: $0!) } : []
+        var operands: [String] = []
+        for index in Int(swns_optind())..<max(argc, Int(swns_optind())) {
+            operands.append(CStrings.string(argv[index]!))
+        }
         return ParsedCommandLine(options: parsed, operands: operands, error: error)
     }
 
@@ -119,7 +139,10 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         }
         let text = word.dropFirst(2)
         let name = text.prefix { $0 != "=" }
-        let candidates = options.filter { $0.long.hasPrefix(name) }
+        let ordered = getoptOrder.map { order in
+            options.sorted { (order.firstIndex(of: $0.long) ?? order.count) < (order.firstIndex(of: $1.long) ?? order.count) }
+        } ?? options
+        let candidates = ordered.filter { $0.long.hasPrefix(name) }
         let found = options.first { $0.long == name } ?? candidates.first
         if missingArgument, let found {
             return "\(program): option '--\(found.long)' requires an argument\n"

@@ -16,21 +16,31 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
     /// What the short form takes, where it differs from the long one: swunshare's `-m` takes
     /// nothing while `--mount=FILE` does.
     public let shortArgument: ArgumentKind
-    /// How --help shows the option and its value, e.g. `-m, --mount[=<file>]`.
-    public let synopsis: String
-    public let help: String
+    /// The value's name in --help: `<file>`, `=<uid>|<name>`.
+    public let value: String?
+    /// The text of --help, made when --help asks for it.
+    private let helpText: @Sendable () -> String
+    public var help: String { helpText() }
     /// Options of one group are listed together; groups are separated by a blank line.
     public let group: Int
 
+    /// Stores its arguments and nothing else: the option tables are built at every start, and
+    /// building strings there would cost start-up time and memory (see CStrings).
     public init(_ tag: Tag, long: String, short: Character? = nil, argument: ArgumentKind = .none,
-                shortArgument: ArgumentKind? = nil, value: String? = nil, help: String, group: Int = 0) {
+                shortArgument: ArgumentKind? = nil, value: String? = nil, help: @autoclosure @escaping @Sendable () -> String,
+                group: Int = 0) {
         self.tag = tag
         self.long = long
         self.short = short
         self.argument = argument
         self.shortArgument = shortArgument ?? argument
-        self.help = help
+        self.value = value
+        self.helpText = help
         self.group = group
+    }
+
+    /// How --help shows the option and its value, e.g. `-m, --mount[=<file>]`.
+    public var synopsis: String {
         var synopsis = short.map { "-\($0), " } ?? ""
         synopsis += "--\(long)"
         if let value {
@@ -40,7 +50,7 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
             case .optional: synopsis += "[=\(value)]"
             }
         }
-        self.synopsis = synopsis
+        return synopsis
     }
 }
 

@@ -27,7 +27,17 @@ public struct LsnsCommand: Sendable {
     public init() {}
 
     public static func parse(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
-        let parsed = LsnsOption.parser.parse(arguments)
+        try parse(LsnsOption.parser.parse(arguments), program: arguments.first ?? "swlsns")
+    }
+
+    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
+    public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> LsnsCommand {
+        try parse(LsnsOption.parser.parse(arguments),
+                  program: arguments.count > 0 ? String(cString: arguments[0]) : "swlsns")
+    }
+
+    private static func parse(_ parsed: ParsedCommandLine<LsnsOption>,
+                              program: String) throws(SwnsError) -> LsnsCommand {
         var command = LsnsCommand()
         var seen: [LsnsOption] = []
         for option in parsed.options {
@@ -41,7 +51,7 @@ public struct LsnsCommand: Sendable {
             let names = [first, second].compactMap { tag in LsnsOption.table.first { $0.tag == tag }?.long }
             throw SwnsError("mutually exclusive arguments: " + names.map { "--" + $0 }.joined(separator: " "))
         }
-        if parsed.operands.count > 1 { throw .usage("\(arguments.first ?? "swlsns"): too many arguments\n") }
+        if parsed.operands.count > 1 { throw .usage("\(program): too many arguments\n") }
         if let operand = parsed.operands.first {
             guard NsenterCommand.isDecimal(operand), let id = UInt64(operand) else {
                 throw SwnsError("invalid namespace argument: '\(operand)'")

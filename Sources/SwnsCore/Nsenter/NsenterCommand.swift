@@ -24,7 +24,7 @@ public struct NsenterCommand: Equatable, Sendable {
     /// Where each kind of namespace comes from, if it is entered. Eight slots rather than a
     /// dictionary: hashing would cost a start-up more than it saves.
     public struct Sources: Equatable, Sendable, ExpressibleByDictionaryLiteral {
-        private var slots: [Source?] = Array(repeating: nil, count: NamespaceKind.all.count)
+        private var slots: [Source?] = NamespaceKind.all.map { _ in nil }
 
         public init() {}
 
@@ -82,7 +82,15 @@ public struct NsenterCommand: Equatable, Sendable {
     /// Parses argv: values in command-line order, the first bad one reported, as util-linux's
     /// getopt loop does; `-h`/`-V` win over anything after them. Then the checks between options.
     public static func parse(_ arguments: [String]) throws(SwnsError) -> NsenterCommand {
-        let parsed = NsenterOption.parser.parse(arguments)
+        try parse(NsenterOption.parser.parse(arguments))
+    }
+
+    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
+    public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> NsenterCommand {
+        try parse(NsenterOption.parser.parse(arguments))
+    }
+
+    private static func parse(_ parsed: ParsedCommandLine<NsenterOption>) throws(SwnsError) -> NsenterCommand {
         var command = NsenterCommand()
         for option in parsed.options {
             try command.apply(option.tag, option.value)
@@ -169,18 +177,34 @@ public struct NsenterCommand: Equatable, Sendable {
 
     /// `PID` or `PID:INODE`: decimal, PID above 0.
     static func target(_ text: String) throws(SwnsError) -> Target {
-        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let pidText = parts.first, isDecimal(pidText), let pid = pid_t(pidText), pid > 0 else {
+        // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
+        let bytes = text.utf8
+        let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+        guard let pid: pid_t = decimal(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
             throw SwnsError("failed to parse PID argument '\(text)'")
         }
         var target = Target(pid: pid, inode: nil)
-        if parts.count == 2 {
-            guard isDecimal(parts[1]), let inode = UInt64(parts[1]) else {
+        if let colon {
+            guard let inode: UInt64 = decimal(bytes[bytes.index(after: colon)...]) else {
                 throw SwnsError("failed to parse PID argument '\(text)'")
             }
             target.inode = inode
         }
         return target
+    }
+
+    /// The number written in `digits`: ASCII digits only, at least one, and no overflow.
+    static func decimal<T: FixedWidthInteger>(_ digits: some Collection<UInt8>) -> T? {
+        if digits.isEmpty { return nil }
+        var value: T = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = tens.addingReportingOverflow(T(digit - UInt8(ascii: "0")))
+            if overflow || carry { return nil }
+            value = sum
+        }
+        return value
     }
 
     /// The value of a namespace option: none, `FILE`, `=FILE` (getopt leaves the `=` of `-n=FILE`)

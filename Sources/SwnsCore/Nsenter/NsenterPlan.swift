@@ -36,7 +36,8 @@ public final class NsenterPlan {
         euid = context.euid
         let opened = OpenDescriptors()
         let pid = command.target?.pid ?? 0
-        let proc = "/proc/\(pid)"
+        // Made only where used: a start that enters by pidfd makes no strings (see CStrings).
+        var proc: String { "/proc/\(pid)" }
 
         // The kinds to enter, and where each comes from.
         var sources = command.namespaces
@@ -51,8 +52,10 @@ public final class NsenterPlan {
                 sources[kind] = .target
             }
         }
-        let firstEntry = NamespaceKind.all.first { sources[$0] == .target }.map { "ns/\($0.procEntry)" }
-            ?? (command.root == .target ? "root" : command.workingDirectory == .target ? "cwd" : "ns")
+        var firstEntry: String {
+            NamespaceKind.all.first { sources[$0] == .target }.map { "ns/\($0.procEntry)" }
+                ?? (command.root == .target ? "root" : command.workingDirectory == .target ? "cwd" : "ns")
+        }
 
         // The target, once.
         var pidfd: Int32?
@@ -259,20 +262,23 @@ extension NamespaceFiles {
         var name = utsname()
         guard uname(&name) == 0 else { return false }
         // "6.18.44-...": the first two numbers.
-        var numbers: [Int] = []
+        var numbers = (major: 0, minor: 0, count: 0)
         withUnsafeBytes(of: name.release) { raw in
             var current: Int?
             for byte in raw {
                 if byte >= 48 && byte <= 57 {
                     current = (current ?? 0) * 10 + Int(byte - 48)
-                } else {
-                    if let value = current { numbers.append(value) }
-                    current = nil
-                    if byte != 46 || numbers.count == 2 { break }  // stop at anything but '.'
+                    continue
                 }
+                if let value = current {
+                    if numbers.count == 0 { numbers.major = value } else { numbers.minor = value }
+                    numbers.count += 1
+                }
+                current = nil
+                if byte != 46 || numbers.count == 2 { break }  // stop at anything but '.'
             }
         }
         guard numbers.count >= 2 else { return false }
-        return numbers[0] > 5 || (numbers[0] == 5 && numbers[1] >= 8)
+        return numbers.major > 5 || (numbers.major == 5 && numbers.minor >= 8)
     }
 }

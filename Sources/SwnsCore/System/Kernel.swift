@@ -237,14 +237,16 @@ public enum Kernel {
         let file = arguments[0]
         var argv = arguments
         if let argv0 { argv[0] = argv0 }
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs { free(pointer) } }
+        let cArgs = CStrings.vector(argv)
+        defer { CStrings.free(cArgs) }
+        let cFile = CStrings.duplicate(file)
+        defer { free(cFile) }
         if let environment {
-            var cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-            defer { for pointer in cEnv { free(pointer) } }
-            _ = swns_execvpe(file, &cArgs, &cEnv)
+            let cEnv = CStrings.vector(environment)
+            defer { CStrings.free(cEnv) }
+            _ = swns_execvpe(cFile, cArgs, cEnv)
         } else {
-            _ = execvp(file, &cArgs)
+            _ = execvp(cFile, cArgs)
         }
         let error = errno
         return SwnsError("failed to execute \(file)", errno: error, status: error == ENOENT ? 127 : 126)

@@ -101,7 +101,16 @@ public struct UnshareCommand: Equatable, Sendable {
     /// Parses argv. Option values are converted in command-line order and the first bad one is
     /// reported, as util-linux's getopt loop does; `-h`/`-V` win over anything after them.
     public static func parse(_ arguments: [String], context: HostContext = .live) throws(SwnsError) -> UnshareCommand {
-        let parsed = UnshareOption.parser.parse(arguments)
+        try parse(UnshareOption.parser.parse(arguments), context: context)
+    }
+
+    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
+    public static func parse(_ arguments: ArgumentVector, context: HostContext = .live) throws(SwnsError) -> UnshareCommand {
+        try parse(UnshareOption.parser.parse(arguments), context: context)
+    }
+
+    private static func parse(_ parsed: ParsedCommandLine<UnshareOption>,
+                              context: HostContext) throws(SwnsError) -> UnshareCommand {
         var command = UnshareCommand()
         for option in parsed.options {
             try command.apply(option.tag, option.value, context: context)
