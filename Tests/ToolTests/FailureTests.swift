@@ -14,7 +14,8 @@ import Testing
         } ?? []
     }
 
-    @Test(arguments: [["--fork"], []], [["--mount-proc=FILE", "true"], ["nonexistent-program-swns"], ["/etc/passwd"]])
+    @Test(arguments: [["--fork"], []], [["--mount-proc=FILE", "true"], ["--root=/nonexistent-swns", "true"],
+                                        ["nonexistent-program-swns"], ["/etc/passwd"]])
     func aLateFailureUnbindsThePersistedFiles(_ fork: [String], _ failing: [String]) throws {
         let uts = ScratchFile(), net = ScratchFile()
         let notADirectory = ScratchFile()
