@@ -28,7 +28,7 @@ struct SplitMix: RandomNumberGenerator {
 
     /// Words that the parsers know, pieces that break them, and random bytes.
     static let pieces = ["-", "--", "=", ":", ",", "+", "all", "net", "uts", "mnt", "pid", "user", "1", "0", "-1",
-                         "4294967295", "18446744073709551615", "99999999999999999999", "SIGTERM", "SIGRTMIN+", "cap_",
+                         "2147483647", "4294967295", "18446744073709551615", "99999999999999999999", "SIGTERM", "SIGRTMIN+", "cap_",
                          "net_raw", "/", "/proc/self/ns/net", "\\", "\"", "'", "(", ")", "==", "=~", "and", "not", " ",
                          "\u{0}", "é", "\u{7f}", "follow", "auto", "subids", "TYPE", "NS", "process", "parent", "owner"]
 

@@ -21,7 +21,10 @@ import Testing
         #expect(SignalName.number("RTMIN+99") == nil)
     }
 
-    @Test(arguments: ["9", "", "SIG", "BOGUS", "KILLX", "RT", "RTMIN+", "-9"])
+    /// Offsets far outside the realtime range, up to Int32.max, are unknown names, not an
+    /// arithmetic overflow.
+    @Test(arguments: ["9", "", "SIG", "BOGUS", "KILLX", "RT", "RTMIN+", "-9", "RTMIN+2147483647", "RT2147483647",
+                      "RTMAX-2147483647", "RTMIN+99999999999", "RTMAX-31", "RTMIN+-1", "RT+1"])
     func unknown(_ text: String) {
         #expect(SignalName.number(text) == nil)
     }

@@ -53,7 +53,7 @@ public struct LsnsCommand: Sendable {
         }
         if parsed.operands.count > 1 { throw .usage("\(program): too many arguments\n") }
         if let operand = parsed.operands.first {
-            guard NsenterCommand.isDecimal(operand), let id = UInt64(operand) else {
+            guard let id: UInt64 = decimalNumber(operand.utf8) else {
                 throw SwnsError("invalid namespace argument: '\(operand)'")
             }
             if command.pid != nil { throw SwnsError("--task is mutually exclusive with <namespace>") }
@@ -80,7 +80,7 @@ public struct LsnsCommand: Sendable {
             }
         case .outputAll: columns = LsnsColumn.allCases
         case .task:
-            guard let text = value, NsenterCommand.isDecimal(text), let number = pid_t(text), number > 0 else {
+            guard let text = value, let number: pid_t = decimalNumber(text.utf8), number > 0 else {
                 throw SwnsError("invalid PID argument: '\(value ?? "")'")
             }
             pid = number

@@ -180,31 +180,17 @@ public struct NsenterCommand: Equatable, Sendable {
         // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
         let bytes = text.utf8
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        guard let pid: pid_t = decimal(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
+        guard let pid: pid_t = decimalNumber(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
             throw SwnsError("failed to parse PID argument '\(text)'")
         }
         var target = Target(pid: pid, inode: nil)
         if let colon {
-            guard let inode: UInt64 = decimal(bytes[bytes.index(after: colon)...]) else {
+            guard let inode: UInt64 = decimalNumber(bytes[bytes.index(after: colon)...]) else {
                 throw SwnsError("failed to parse PID argument '\(text)'")
             }
             target.inode = inode
         }
         return target
-    }
-
-    /// The number written in `digits`: ASCII digits only, at least one, and no overflow.
-    static func decimal<T: FixedWidthInteger>(_ digits: some Collection<UInt8>) -> T? {
-        if digits.isEmpty { return nil }
-        var value: T = 0
-        for digit in digits {
-            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
-            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = tens.addingReportingOverflow(T(digit - UInt8(ascii: "0")))
-            if overflow || carry { return nil }
-            value = sum
-        }
-        return value
     }
 
     /// The value of a namespace option: none, `FILE`, `=FILE` (getopt leaves the `=` of `-n=FILE`)
@@ -214,7 +200,7 @@ public struct NsenterCommand: Equatable, Sendable {
         if text.hasPrefix("=") { text.removeFirst() }
         if text.hasPrefix(":") {
             let digits = text.dropFirst()
-            guard isDecimal(digits), let id = UInt64(digits), id > 0 else {
+            guard let id: UInt64 = decimalNumber(digits.utf8), id > 0 else {
                 throw SwnsError("failed to parse namespace id: '\(digits)'")
             }
             return .id(id)
@@ -232,11 +218,7 @@ public struct NsenterCommand: Equatable, Sendable {
 
     static func id(_ text: String, _ message: String) throws(SwnsError) -> ID {
         if text == "follow" { return .follow }
-        guard isDecimal(text), let id = UInt32(text), id != UInt32.max else { throw SwnsError("\(message): '\(text)'") }
+        guard let id: UInt32 = decimalNumber(text.utf8), id != UInt32.max else { throw SwnsError("\(message): '\(text)'") }
         return .value(id)
-    }
-
-    static func isDecimal<S: StringProtocol>(_ text: S) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 }

@@ -29,27 +29,23 @@ public enum SignalName {
 
     /// `MIN`, `MAX`, `MIN+n`, `MAX-n` or `n` (meaning MIN+n), within the realtime range.
     static func realtime(_ text: String) -> Int32? {
-        let low = swns_sigrtmin(), high = swns_sigrtmax()
-        let signal: Int32?
+        // In Int, where no offset that fits Int32 can overflow (`RTMIN+2147483647`).
+        let low = Int(swns_sigrtmin()), high = Int(swns_sigrtmax())
+        let signal: Int?
         if text == "MIN" {
             signal = low
         } else if text == "MAX" {
             signal = high
-        } else if text.hasPrefix("MIN+"), let n = decimal(text.dropFirst(4)) {
-            signal = low + n
-        } else if text.hasPrefix("MAX-"), let n = decimal(text.dropFirst(4)) {
-            signal = high - n
-        } else if let n = decimal(Substring(text)) {
-            signal = low + n
+        } else if text.hasPrefix("MIN+"), let n: Int32 = decimalNumber(text.utf8.dropFirst(4)) {
+            signal = low + Int(n)
+        } else if text.hasPrefix("MAX-"), let n: Int32 = decimalNumber(text.utf8.dropFirst(4)) {
+            signal = high - Int(n)
+        } else if let n: Int32 = decimalNumber(text.utf8) {
+            signal = low + Int(n)
         } else {
             signal = nil
         }
         guard let signal, signal >= low, signal <= high else { return nil }
-        return signal
-    }
-
-    private static func decimal(_ text: Substring) -> Int32? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int32(text)
+        return Int32(signal)
     }
 }

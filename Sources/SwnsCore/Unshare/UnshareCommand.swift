@@ -250,8 +250,7 @@ public struct UnshareCommand: Equatable, Sendable {
     }
 
     static func decimalID(_ text: String) -> UInt32? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let id = UInt32(text),
-              id != UInt32.max else { return nil }
+        guard let id: UInt32 = decimalNumber(text.utf8), id != UInt32.max else { return nil }
         return id
     }
 
