@@ -58,9 +58,13 @@ public struct ArgumentVector {
         self.pointers = pointers
     }
 
-    /// This process's arguments, as the C runtime passed them to main.
+    /// This process's arguments, as the C runtime passed them to main. (A C library that does not
+    /// pass them to constructors, as musl does not, gets the standard library's copy.)
     public static var process: ArgumentVector {
-        ArgumentVector(count: swns_argc(), pointers: UnsafePointer(swns_argv()))
+        guard let pointers = swns_argv() else {
+            return ArgumentVector(count: CommandLine.argc, pointers: UnsafePointer(CommandLine.unsafeArgv))
+        }
+        return ArgumentVector(count: swns_argc(), pointers: UnsafePointer(pointers))
     }
 
     public subscript(index: Int) -> UnsafeMutablePointer<CChar> { pointers[index]! }
