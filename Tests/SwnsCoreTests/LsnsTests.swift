@@ -90,6 +90,20 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
             """)
     }
 
+    /// libsmartcols's widths: the heading's width at least, with or without headings; the hint
+    /// only for a column whose cells fill the heading but not the hint.
+    @Test func widthsFollowHeadingsAndHints() {
+        var table = Table(columns: [Table.Column("TYPE", widthHint: 5), Table.Column("PID", rightAligned: true, widthHint: 5),
+                                    Table.Column("PPID", rightAligned: true, widthHint: 5), Table.Column("X")],
+                          jsonName: "n")
+        table.roots = [Table.Row(["user", "12", "123456", "x"]), Table.Row(["mnt", "1234", "7", "y"])]
+        #expect(table.render() == "TYPE    PID   PPID X\nuser     12 123456 x\nmnt    1234      7 y\n")
+        table.headings = false
+        #expect(table.render() == "user     12 123456 x\nmnt    1234      7 y\n")
+        table.roots = [Table.Row(["pid", "1", "1", "z"])]
+        #expect(table.render() == "pid    1    1 z\n")
+    }
+
     @Test func rawEscapesBlanksAndGlyphs() {
         var table = sample()
         table.format = .raw

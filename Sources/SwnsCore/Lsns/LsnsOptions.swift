@@ -85,6 +85,15 @@ public enum LsnsColumn: Int, CaseIterable, Sendable {
 
     public var numeric: Bool { [.ns, .nprocs, .pid, .ppid, .uid, .pns, .ons].contains(self) }
 
+    /// util-linux's width hint for the column (lsns.c), which libsmartcols widens it to.
+    public var widthHint: Int {
+        switch self {
+        case .ns, .pns, .ons: 10
+        case .type, .nprocs, .pid, .ppid: 5
+        default: 0
+        }
+    }
+
     public static func named(_ name: String) -> LsnsColumn? {
         let upper = name.uppercased()
         return allCases.first { $0.name == upper }

@@ -62,6 +62,8 @@ public struct LsnsReport {
             kept.append((at, project(row)))
         }
 
+        // Every row in the order it is made (ancestors that the trees add included).
+        var made: [Table.Row] = []
         switch tree {
         case nil:
             table.roots = kept.map(\.line)
@@ -73,26 +75,44 @@ public struct LsnsReport {
                 if let process { scan.details(process) }
                 let parent = process.flatMap { scan.processIndex(scan.processes[$0].ppid) }.flatMap { latest[$0] }
                 if let parent { parent.children.append(line) } else { table.roots.append(line) }
+                made.append(line)
                 if let process { latest[process] = line }
             }
         case .parent, .owner:
             // Each row hangs under the row of its parent (or owner); those ancestors are shown too.
+            // As util-linux: in the parent tree, a namespace without a parent (every type but pid
+            // and user has none) comes after its owning user namespace's row, placed first.
             var lines = [Table.Row?](repeating: nil, count: scan.namespaces.count)
             func place(_ at: Int, _ line: Table.Row, depth: Int) {
                 if lines[at] != nil { return }
                 let namespace = scan.namespaces[at]
-                let up = tree == .parent ? namespace.parent : namespace.owner
-                var parentLine: Table.Row?
-                if depth < 64, let up, up != namespace.id, let ancestor = scan.namespaceIndex(up) {
-                    if lines[ancestor] == nil {
-                        place(ancestor, project(cells(scan.namespaces[ancestor], netnsids: netnsids)), depth: depth + 1)
+                func related(_ id: UInt64?) -> Int? {
+                    guard depth < 64, let id, id != namespace.id else { return nil }
+                    return scan.namespaceIndex(id)
+                }
+                func placeFirst(_ index: Int) {
+                    if lines[index] == nil {
+                        place(index, project(cells(scan.namespaces[index], netnsids: netnsids)), depth: depth + 1)
                     }
+                }
+                var parentLine: Table.Row?
+                if let ancestor = related(tree == .parent ? namespace.parent : namespace.owner) {
+                    placeFirst(ancestor)
                     parentLine = lines[ancestor]
+                } else if tree == .parent, let owner = related(namespace.owner) {
+                    placeFirst(owner)
                 }
                 if let parentLine { parentLine.children.append(line) } else { table.roots.append(line) }
+                made.append(line)
                 lines[at] = line
             }
             for (at, line) in kept { place(at, line, depth: 0) }
+        }
+        // As util-linux: without the tree's column (COMMAND, or NS for -T parent|owner) there is
+        // no tree to draw, and the rows come flat, in the order they were made.
+        if let tree, !shown.contains(tree == .process ? .command : .ns) {
+            for row in made { row.children = [] }
+            table.roots = made
         }
         if table.roots.isEmpty { return }
         if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
@@ -105,7 +125,8 @@ public struct LsnsReport {
             Table.Column(column.name,
                          rightAligned: (column.numeric || column == .netnsid) && !(tree != nil && tree != .process && column == .ns),
                          numeric: column.numeric,
-                         tree: tree == .process ? column == .command : (tree != nil && column == .ns))
+                         tree: tree == .process ? column == .command : (tree != nil && column == .ns),
+                         widthHint: column.widthHint)
         }, jsonName: "namespaces")
         table.format = command.format
         table.headings = command.headings
@@ -185,8 +206,10 @@ public struct LsnsReport {
     /// `swlsns NS`: the processes in namespace NS, as a process tree.
     private mutating func renderProcesses(of id: UInt64, terminalWidth: Int?) throws(SwnsError) -> Table {
         guard let namespace = scan.namespace(id) else { throw SwnsError("not found namespace: \(id)") }
-        var table = Table(columns: [Table.Column("PID", rightAligned: true, numeric: true),
-                                    Table.Column("PPID", rightAligned: true, numeric: true),
+        var table = Table(columns: [Table.Column("PID", rightAligned: true, numeric: true,
+                                                 widthHint: LsnsColumn.pid.widthHint),
+                                    Table.Column("PPID", rightAligned: true, numeric: true,
+                                                 widthHint: LsnsColumn.ppid.widthHint),
                                     Table.Column("USER"), Table.Column("COMMAND", tree: !command.list)],
                           jsonName: "namespaces")
         table.format = command.format

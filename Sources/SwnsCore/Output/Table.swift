@@ -8,12 +8,17 @@ public struct Table {
         public var numeric = false
         /// The column that draws the tree (lsns: COMMAND for the process tree, NS for the others).
         public var tree = false
+        /// libsmartcols's absolute width hint: a column whose cells are at least as wide as its
+        /// heading, but narrower than the hint, is widened to the hint.
+        public var widthHint = 0
 
-        public init(_ name: String, rightAligned: Bool = false, numeric: Bool = false, tree: Bool = false) {
+        public init(_ name: String, rightAligned: Bool = false, numeric: Bool = false, tree: Bool = false,
+                    widthHint: Int = 0) {
             self.name = name
             self.rightAligned = rightAligned
             self.numeric = numeric
             self.tree = tree
+            self.widthHint = widthHint
         }
     }
 
@@ -118,7 +123,7 @@ public struct Table {
             return
         }
 
-        var widths = columns.map { headings ? $0.name.count : 0 }
+        var widths = columns.map { _ in 0 }
         for row in cells {
             for (index, value) in row.enumerated() {
                 if value.contains("\n") {
@@ -126,6 +131,16 @@ public struct Table {
                 } else {
                     widths[index] = max(widths[index], value.count)
                 }
+            }
+        }
+        // As libsmartcols: at least the heading's width (also without headings), and the hint for
+        // a column whose cells fill the heading but not the hint.
+        for (index, column) in columns.enumerated() {
+            let heading = column.name.count
+            if widths[index] < heading {
+                widths[index] = heading
+            } else if widths[index] < column.widthHint && heading < column.widthHint {
+                widths[index] = column.widthHint
             }
         }
         if let width, let cut = truncatable.max(by: { widths[$0] < widths[$1] }) {
