@@ -24,6 +24,21 @@ func startTime(_ pid: pid_t) -> UInt64? {
     return fields.count > 19 ? UInt64(fields[19]) : nil
 }
 
+/// A process in new namespaces of every type (a user namespace owning the others), with a nested
+/// user and pid namespace inside (swunshare in swunshare).
+func nestedNamespaces() throws -> TargetProcess {
+    try TargetProcess(Host.swunshare, ["-r", "-m", "-u", "-i", "-n", "-p", "-C", "-T", "--fork", "--mount-proc",
+                                       Host.swunshare, "-r", "-p", "--fork"])
+}
+
+/// util-linux's lsns, asked again (five runs at most) while `retry` holds: 2.38.1 gives up when a
+/// process of another test vanishes under it.
+func utilLinuxLsns(_ arguments: [String], retryWhile retry: (Outcome) -> Bool = { $0.status != 0 }) throws -> Outcome {
+    var outcome = try run("/usr/bin/lsns", arguments)
+    for _ in 1..<5 where retry(outcome) { outcome = try run("/usr/bin/lsns", arguments) }
+    return outcome
+}
+
 /// Raw list rows (`-r -n`) keyed by their first column.
 func rows(_ text: String) -> [String: String] {
     var result: [String: String] = [:]
@@ -33,24 +48,21 @@ func rows(_ text: String) -> [String: String] {
     return result
 }
 
-/// Namespaces the test makes: a process in new namespaces of every type (a user namespace owning
-/// the others), with a nested user and pid namespace inside (swunshare in swunshare).
+/// Side by side with util-linux on namespaces the tests make (`nestedNamespaces`) and on the
+/// system's own.
 @Suite(.root) struct LsnsSideBySideTests {
     static let columns = "NS,TYPE,NPROCS,PID,PPID,UID,USER,COMMAND"
 
     @Test(arguments: [["-l"], ["-t", "uts", "-l"], ["-t", "pid", "-t", "user", "-l"], ["-l", "-u", "-W"],
                       ["-l", "-t", "mnt", "-t", "net"], ["-l", "-t", "ipc", "-t", "cgroup", "-t", "time"]])
     func sameRowsAsUtilLinux(_ options: [String]) throws {
-        let target = try TargetProcess(Host.swunshare, ["-r", "-m", "-u", "-i", "-n", "-p", "-C", "-T", "--fork",
-                                                        "--mount-proc", Host.swunshare, "-r", "-p", "--fork"])
+        let target = try nestedNamespaces()
         let ours = rows(try swlsns(options + ["-r", "-n", "-o", Self.columns]).stdout)
         // The target's namespaces: their rows do not change while the two tools run.
         let mine = ["user", "mnt", "uts", "ipc", "net", "pid", "cgroup", "time"].compactMap { namespaceID(target.pid, $0) }
-        // util-linux 2.38.1 gives up when a process of another test vanishes under it: ask again.
-        var theirs: [String: String] = [:]
-        for _ in 0..<5 where !mine.contains(where: { theirs[$0] != nil }) {
-            theirs = rows(try run("/usr/bin/lsns", options + ["-r", "-n", "-o", Self.columns]).stdout)
-        }
+        let theirs = rows(try utilLinuxLsns(options + ["-r", "-n", "-o", Self.columns]) { outcome in
+            !mine.contains { rows(outcome.stdout)[$0] != nil }
+        }.stdout)
         var compared = 0
         for id in mine where theirs[id] != nil {
             #expect(ours[id] == theirs[id], "ns \(id)")
@@ -161,8 +173,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
 @Suite(.root) struct LsnsTreeSideBySideTests {
     @Test(arguments: ["parent", "owner", "process"])
     func sameTreesAsUtilLinux(_ relation: String) throws {
-        let target = try TargetProcess(Host.swunshare, ["-r", "-m", "-u", "-i", "-n", "-p", "-C", "-T", "--fork",
-                                                        "--mount-proc", Host.swunshare, "-r", "-p", "--fork"])
+        let target = try nestedNamespaces()
         let inner = try #require(children(of: target.launcher.pid).first)
         let outerUser = try #require(namespaceID(target.launcher.pid, "user"))
         let mine = ["user", "mnt", "uts", "ipc", "net", "pid", "cgroup", "time"].compactMap { namespaceID(target.pid, $0) }
@@ -170,11 +181,9 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         #expect(mine.count == 10)
         let arguments = ["-J", "--tree=\(relation)", "-o", "NS,TYPE,COMMAND"]
         let ours = try NamespaceNode.forest(try swlsns(arguments).stdout)
-        // util-linux 2.38.1 gives up when a process of another test vanishes under it: ask again.
-        var theirs: [NamespaceNode] = []
-        for _ in 0..<5 where NamespaceNode.subtree(outerUser, in: theirs) == nil {
-            theirs = try NamespaceNode.forest(try run("/usr/bin/lsns", arguments).stdout)
-        }
+        let theirs = try NamespaceNode.forest(try utilLinuxLsns(arguments) { outcome in
+            NamespaceNode.subtree(outerUser, in: (try? NamespaceNode.forest(outcome.stdout)) ?? []) == nil
+        }.stdout)
         for id in mine {
             #expect(NamespaceNode.path(to: id, in: ours) != nil, "ns \(id) missing")
             #expect(NamespaceNode.path(to: id, in: ours) == NamespaceNode.path(to: id, in: theirs), "ns \(id)")
@@ -193,8 +202,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         let target = try TargetProcess(Host.swunshare, ["-r", "-m", "-u", "-i", "--fork", Host.swunshare, "-r", "--fork"])
         let arguments = options + ["-p", "\(target.pid)"]
         let ours = try swlsns(arguments)
-        var theirs = try run("/usr/bin/lsns", arguments)
-        for _ in 0..<5 where theirs.status != 0 { theirs = try run("/usr/bin/lsns", arguments) }
+        let theirs = try utilLinuxLsns(arguments)
         #expect(ours.stdout == theirs.stdout, "\(arguments): ours \(ours) theirs \(theirs)")
         #expect(!ours.stdout.isEmpty)
     }
@@ -205,14 +213,11 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
     /// prints the rows flat, in the order it made them).
     @Test(arguments: ["parent", "owner", "process"], [["-o", "TYPE,PID"], ["-o", "NS,TYPE,PID"], ["-o", "TYPE,COMMAND"]])
     func sameTaskTreesAsUtilLinux(_ relation: String, _ columns: [String]) throws {
-        let target = try TargetProcess(Host.swunshare, ["-r", "-m", "-u", "-i", "-n", "-p", "-C", "-T", "--fork",
-                                                        "--mount-proc", Host.swunshare, "-r", "-p", "--fork"])
+        let target = try nestedNamespaces()
         for format in [[], ["-J"], ["-r"]] {
             let arguments = format + ["--tree=\(relation)", "-p", "\(target.pid)"] + columns
             let ours = try swlsns(arguments)
-            var theirs = try run("/usr/bin/lsns", arguments)
-            // util-linux 2.38.1 gives up when a process of another test vanishes under it: ask again.
-            for _ in 0..<5 where theirs.status != 0 { theirs = try run("/usr/bin/lsns", arguments) }
+            let theirs = try utilLinuxLsns(arguments)
             #expect(ours.stdout == theirs.stdout, "\(arguments): ours \(ours) theirs \(theirs)")
             #expect(lines(ours.stdout).count >= 9, "\(arguments): \(ours)")
         }

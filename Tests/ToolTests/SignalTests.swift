@@ -54,17 +54,17 @@ import Testing
     /// util-linux's nsenter does, and swunshare too (util-linux's unshare keeps waiting).
     @Test(arguments: ["/usr/bin/nsenter", "swnsenter", "swunshare --fork", "swunshare --fork --pid"])
     func stopAndContinueAreMirrored(_ tool: String) throws {
-        var target: TargetProcess?
+        // nsenter's target, alive to the end of the test.
+        let target = tool.hasPrefix("swunshare") ? nil : try TargetProcess(Host.swunshare, ["--pid", "--fork"])
+        defer { withExtendedLifetime(target) {} }
         let process: Spawned
-        if tool.hasPrefix("swunshare") {
+        if let target {
+            let path = tool == "swnsenter" ? Host.swnsenter : tool
+            process = try Spawned(path, ["-t", "\(target.pid)", "-p", "sleep", "300"])
+        } else {
             process = try Spawned(Host.swunshare, tool.split(separator: " ").dropFirst().map(String.init)
                                   + ["sleep", "300"])
-        } else {
-            target = try TargetProcess(Host.swunshare, ["--pid", "--fork"])
-            let path = tool == "swnsenter" ? Host.swnsenter : tool
-            process = try Spawned(path, ["-t", "\(target!.pid)", "-p", "sleep", "300"])
         }
-        defer { _ = target }
         var child: pid_t?
         for _ in 0..<2000 where child == nil {
             child = children(of: process.pid).first { TargetProcess.command(of: $0) == "sleep" }

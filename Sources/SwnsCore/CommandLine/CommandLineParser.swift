@@ -114,7 +114,7 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
             }
             // A linear search: a dictionary here would make the runtime look up Hashable
             // conformances at start-up, which costs more than the forty comparisons.
-            guard let index = options.indices.first(where: { Self.value(of: options[$0], at: $0) == c }) else {
+            guard let index = options.indices.first(where: { table[$0].val == c }) else {
                 error = UsageError(getoptMessage: "")
                 break
             }

@@ -72,8 +72,8 @@ public struct UndoHelper {
     private let gate: Int32
     private let done: Int32
 
-    public static func start(_ targets: [NamespaceKind: String]) throws(SwnsError) -> UndoHelper {
-        let parent = getpid()
+    /// `parent` is the process whose namespaces the targets are bound to (the caller).
+    public static func start(_ targets: [NamespaceKind: String], of parent: pid_t) throws(SwnsError) -> UndoHelper {
         let gate = try Kernel.pipe()
         let done = try Kernel.pipe()
         let first = try Kernel.fork()

@@ -20,7 +20,7 @@ extension UnsharePlan {
         }
         // Persisted files are bound in our original mount namespace; if a later step fails, this
         // helper, also forked before unsharing, takes them down there again.
-        let undo = command.persist.isEmpty ? nil : try UndoHelper.start(command.persist)
+        let undo = command.persist.isEmpty ? nil : try UndoHelper.start(command.persist, of: parent)
         var mapper: HelperProcess?
         if helperUserMap != nil || helperGroupMap != nil {
             let userMap = helperUserMap, groupMap = helperGroupMap, privileged = privileged
