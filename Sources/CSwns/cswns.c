@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
+#include <linux/openat2.h>
 #include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -54,6 +55,14 @@ int swns_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int swns_default_signal(int signo) { return signal(signo, SIG_DFL) == SIG_ERR ? -1 : 0; }
 int swns_setns(int fd, int nstype) { return setns(fd, nstype); }
 int swns_pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+int swns_open_in_root(int rootfd, const char *path, int directory)
+{
+	int flags = O_PATH | O_CLOEXEC | (directory ? O_DIRECTORY : 0);
+	if (rootfd < 0)
+		return open(path, flags);
+	struct open_how how = { .flags = (unsigned long long)flags, .resolve = RESOLVE_IN_ROOT };
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+}
 int swns_pidfd_getfd(int pidfd, int targetfd) { return (int)syscall(SYS_pidfd_getfd, pidfd, targetfd, 0); }
 int swns_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); }
 int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value) { return ioctl(fd, request, value); }
@@ -150,10 +159,33 @@ __attribute__((constructor)) static void save_arguments(int argc, char **argv, c
     saved_argv = argv;
 }
 
+// Whether SIGQUIT came to us ignored (a shell's background job): read before the Swift runtime's
+// start-up puts its crash handler there, by a constructor that runs ahead of the default ones.
+static int quit_was_ignored;
+
+__attribute__((constructor(101))) static void save_quit_disposition(void) {
+    struct sigaction action;
+    quit_was_ignored = sigaction(SIGQUIT, NULL, &action) == 0 && action.sa_handler == SIG_IGN;
+}
+
+int swns_restore_quit_signal(void) { return signal(SIGQUIT, quit_was_ignored ? SIG_IGN : SIG_DFL) == SIG_ERR ? -1 : 0; }
+
 int swns_argc(void) { return saved_argc; }
 char **swns_argv(void) { return saved_argv; }
 
-int swns_execvpe(const char *file, char *const argv[], char *const envp[]) { return execvpe(file, argv, envp); }
+// execvp with the program's environment in place first, as util-linux's clearenv(), setenv()
+// and execvp() have it: PATH is searched as the new environment sets it (or glibc's default
+// path when it sets none), not as ours does. The environment comes back when exec fails.
+int swns_execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	char **saved = environ;
+	environ = (char **)envp;
+	int rc = execvp(file, argv);
+	int error = errno;
+	environ = saved;
+	errno = error;
+	return rc;
+}
 int swns_sigrtmin(void) { return SIGRTMIN; }
 int swns_sigrtmax(void) { return SIGRTMAX; }
 char *const *swns_environ(void) { return environ; }

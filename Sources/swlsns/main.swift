@@ -3,7 +3,7 @@ import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: "swlsns")
-Kernel.defaultQuitSignal()
+Kernel.restoreQuitSignal()
 do {
     let command = try LsnsCommand.parse(ArgumentVector.process)
     switch command.action {
@@ -21,3 +21,4 @@ do {
 } catch {
     diagnostics.fail(error)
 }
+StandardStreams.finish(program: diagnostics.program)

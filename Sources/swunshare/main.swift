@@ -2,7 +2,7 @@ import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: "swunshare")
-Kernel.defaultQuitSignal()
+Kernel.restoreQuitSignal()
 do {
     let command = try UnshareCommand.parse(ArgumentVector.process)
     switch command.action {
@@ -17,3 +17,4 @@ do {
 } catch {
     diagnostics.fail(error)
 }
+StandardStreams.finish(program: diagnostics.program)

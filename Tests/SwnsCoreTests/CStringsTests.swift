@@ -3,7 +3,7 @@ import Testing
 @testable import SwnsCore
 
 /// The C-string helpers that a tool's start uses instead of the standard library's bridging: they
-/// must give what that bridging gives.
+/// must give what that bridging gives for UTF-8, and keep every other byte as it was.
 @Suite struct CStringsTests {
     static let texts = ["", "a", "true", "exactly15bytes!", "sixteen-bytes-xx", "/proc/self/ns/uts",
                         "héllo wörld", "日本語のホスト名", String(repeating: "long ", count: 100), "tab\there"]
@@ -23,15 +23,40 @@ import Testing
         }
     }
 
-    /// Invalid UTF-8 is repaired with U+FFFD, as String(cString:) repairs it, short or long.
-    @Test(arguments: [[0xff], [0x41, 0xc3], [0x41, 0x80, 0x42], Array(repeating: 0xfe, count: 40)] as [[UInt8]])
-    func invalidBytesAreRepairedTheSameWay(_ bytes: [UInt8]) {
+    /// Bytes that are not UTF-8 come back unchanged from the string that stands for them (as
+    /// util-linux's C passes them on), short or long, also next to the escape scalars themselves
+    /// (F4 8F BE/BF xx, U+10FF80...U+10FFFF), to the C string, the byte array and the writer.
+    @Test(arguments: [[0xff], [0x41, 0xc3], [0x41, 0x80, 0x42], Array(repeating: 0xfe, count: 40),
+                      [0x63, 0x61, 0x66, 0xe9], [0xf4, 0x8f, 0xbf, 0xbf], [0xf4, 0x8f, 0xbe, 0x80, 0xe9],
+                      [0xf4, 0x8f, 0xbf], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe6, 0x97, 0xa5, 0xff, 0xe6, 0x97]]
+                     as [[UInt8]])
+    func bytesThatAreNotUTF8SurviveTheRoundTrip(_ bytes: [UInt8]) throws {
         let terminated = bytes.map { CChar(bitPattern: $0) } + [0]
-        terminated.withUnsafeBufferPointer { buffer in
-            let ours = CStrings.string(buffer.baseAddress!)
-            #expect(ours == String(cString: buffer.baseAddress!))
-            #expect(ours.contains("\u{FFFD}"))
-        }
+        let text = terminated.withUnsafeBufferPointer { CStrings.string($0.baseAddress!) }
+        #expect(text == CStrings.string(bytes))
+        #expect(!text.contains("\u{FFFD}"))
+        #expect(CStrings.bytes(text) == bytes)
+        let copy = CStrings.duplicate(text)
+        defer { free(copy) }
+        #expect(strlen(copy) == bytes.count)
+        #expect((0..<bytes.count).map { UInt8(bitPattern: copy[$0]) } == bytes)
+        CStrings.withCString(text) { #expect(strcmp($0, copy) == 0) }
+
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        #expect(StandardStreams.write(text, to: ends[1]) == nil)
+        close(ends[1])
+        var read = [UInt8](repeating: 0, count: bytes.count + 8)
+        #expect(Glibc.read(ends[0], &read, read.count) == bytes.count)
+        #expect(Array(read.prefix(bytes.count)) == bytes)
+    }
+
+    /// Valid UTF-8 stands for itself: its string is the one String(cString:) makes.
+    @Test(arguments: texts)
+    func validUTF8IsItsOwnString(_ text: String) {
+        #expect(CStrings.string(Array(text.utf8)) == text)
+        #expect(CStrings.bytes(text) == Array(text.utf8))
     }
 
     @Test func vectorIsNullTerminatedAndFreed() {

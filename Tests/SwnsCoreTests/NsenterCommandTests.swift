@@ -75,6 +75,13 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         (["-t", "1", "-w", "-W", "/x"], "options --wd and --wdns cannot be combined"),
         ([], "no namespace specified"),
         (["true"], "no namespace specified"),
+        // util-linux 2.40 and later: options that enter nothing are no namespace.
+        (["-t", "1", "-r", "pwd"], "no namespace specified"),
+        (["-t", "1", "-w", "-e", "-c", "-S", "0", "-G", "0", "env"], "no namespace specified"),
+        (["-W", "/tmp", "pwd"], "no namespace specified"),
+        (["--cap-drop", "net_raw", "true"], "no namespace specified"),
+        (["--user-parent"], "no target PID specified for --user-parent"),
+        (["--user-parent", "-n/x"], "no target PID specified for --user-parent"),
         (["-a"], "no target PID specified for --all"),
         (["-m"], "no target PID specified for --mount"),
         (["-n/x", "-U"], "no target PID specified for --user"),

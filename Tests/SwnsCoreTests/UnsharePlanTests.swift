@@ -10,7 +10,10 @@ import Testing
               environment: [String] = ["PATH=/usr/bin:/bin", "SHELL=/bin/bash", "TERM=xterm", "HOME=/home/alice"])
         throws(SwnsError) -> UnsharePlan {
         try UnsharePlan(parse(arguments, context: context), context: context, environment: environment,
-                        statError: { Self.existing.contains($0) ? nil : ENOENT })
+                        statError: { Self.existing.contains($0) ? nil : ENOENT },
+                        resolveInRoot: { root, path, directory in
+                            Self.existing.contains(root + path + (directory ? "/." : "")) ? nil : ENOENT
+                        })
     }
 
     @Test(arguments: [
@@ -85,5 +88,8 @@ import Testing
         #expect(try plan([]).environment == nil)
         #expect(try plan(["--clear-env"]).environment == [])
         #expect(try plan(["--whitelist-env=TERM,HOME,NOPE"]).environment == ["TERM=xterm", "HOME=/home/alice"])
+        #expect(try plan(["--whitelist-env=TERM", "--whitelist-env=HOME"]).environment == ["TERM=xterm", "HOME=/home/alice"])
+        #expect(try plan(["--whitelist-env=TERM", "--clear-env"]).environment == ["TERM=xterm"])
+        #expect(try plan(["--clear-env", "--whitelist-env=HOME,X=1"]).environment == ["HOME=/home/alice"])
     }
 }

@@ -111,6 +111,70 @@ import Testing
         #expect(cleared.stdout == "", "\(cleared)")
         let kept = try swunshare(["--whitelist-env=PATH", "env"])
         #expect(lines(kept.stdout).allSatisfy { $0.hasPrefix("PATH=") } && lines(kept.stdout).count == 1, "\(kept)")
+        // Repeated lists add up, and --clear-env keeps what they name, in either order.
+        let environment = ["PATH": "/usr/bin:/bin", "SWNS_A": "1", "SWNS_B": "2", "SWNS_C": "3"]
+        for arguments in [["--whitelist-env", "SWNS_A", "--whitelist-env=SWNS_B"],
+                          ["--whitelist-env", "SWNS_A,SWNS_B", "--clear-env"], ["--clear-env", "--whitelist-env=SWNS_A,SWNS_B"]] {
+            let outcome = try run(Host.swunshare, arguments + ["/usr/bin/env"], environment: environment)
+            #expect(lines(outcome.stdout).sorted() == ["SWNS_A=1", "SWNS_B=2"], "\(arguments): \(outcome)")
+        }
+        // After --clear-env the program is looked up as execvp looks it up with no PATH set:
+        // on /bin:/usr/bin, not on ours.
+        let folder = "/tmp/" + uniqueName("swns-path")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let name = uniqueName("swnsprog")
+        try "#!/bin/sh\necho ran\n".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        chmod(folder + "/" + name, 0o755)
+        let ours = try run(Host.swunshare, [name], environment: ["PATH": folder + ":/usr/bin:/bin"])
+        #expect(ours.stdout == "ran\n", "\(ours)")
+        let notFound = try run(Host.swunshare, ["--clear-env", name], environment: ["PATH": folder + ":/usr/bin:/bin"])
+        #expect(notFound.status == 127, "\(notFound)")
+        #expect(notFound.stderr == "swunshare: failed to execute \(name): No such file or directory\n")
+        let found = try run(Host.swunshare, ["--clear-env", "env"], environment: ["PATH": folder])
+        #expect(found.status == 0 && found.stdout.isEmpty, "\(found)")
+    }
+
+    /// --owner with a single mapping: the map names the owner, and the helper, still root, writes
+    /// it, as util-linux's does.
+    @Test(arguments: [(["-r"], "0"), (["--map-user=5", "--map-group=6"], "5"), (["-c"], "0")])
+    func ownerWithASingleMapping(_ arguments: [String], _ uid: String) throws {
+        let outcome = try swunshare(["--owner", "1000:1000"] + arguments
+                                    + ["sh", "-c", "id -u; cat /proc/self/uid_map /proc/self/gid_map"])
+        let fields = lines(outcome.stdout).map { $0.split(separator: " ").map(String.init) }
+        #expect(fields.count == 3, "\(outcome)")
+        #expect(fields.first == [uid], "\(outcome)")
+        #expect(fields.dropFirst().map { Array($0.dropFirst()) } == [["1000", "1"], ["1000", "1"]], "\(outcome)")
+    }
+
+    /// --wd and --mount-proc are resolved after chroot, as util-linux resolves them: an absolute
+    /// symbolic link inside the new root points within it, and a relative --mount-proc starts at
+    /// the new working directory.
+    @Test func pathsResolveInsideTheNewRoot() throws {
+        let root = try StaticProbe.makeRoot(marker: "inside")
+        defer { StaticProbe.remove(root) }
+        try FileManager.default.createSymbolicLink(atPath: root + "/lnk", withDestinationPath: "/sub")
+        try FileManager.default.createDirectory(atPath: root + "/sub/proc", withIntermediateDirectories: false)
+        for tool in [Host.swunshare, "/usr/bin/unshare"] {
+            let link = try run(tool, ["-R", root, "-w", "/lnk", "/probe"])
+            #expect(lines(link.stdout) == ["/sub", "inside"], "\(tool): \(link)")
+            let relative = try run(tool, ["--pid", "--fork", "-R", root, "-w", "/sub", "--mount-proc=proc", "/probe"])
+            #expect(lines(relative.stdout) == ["/sub", "inside"], "\(tool): \(relative)")
+            let viaLink = try run(tool, ["--pid", "--fork", "-R", root, "--mount-proc=/lnk/proc", "/probe"])
+            #expect(viaLink.status == 0, "\(tool): \(viaLink)")
+        }
+        let missing = try swunshare(["-R", root, "-w", "/lnk/nothing", "/probe"])
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("swunshare: cannot chdir to '/lnk/nothing': No such file"),
+                "\(missing)")
+    }
+
+    /// A SIGQUIT that our caller ignores (a shell's background job) stays ignored for the program.
+    @Test func anIgnoredQuitSignalStaysIgnored() throws {
+        for tool in [Host.swunshare, "/usr/bin/unshare"] {
+            let outcome = try run("/bin/bash", ["-c", "trap '' QUIT; \(tool) -u grep SigIgn /proc/self/status"])
+            let mask = UInt64(outcome.stdout.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16)
+            #expect(mask.map { $0 & (1 << (UInt64(SIGQUIT) - 1)) != 0 } == true, "\(tool): \(outcome)")
+        }
     }
 
     @Test func keepCapsMakesCapabilitiesAmbient() throws {

@@ -255,6 +255,80 @@ func everyNamespaceTarget(_ launcher: Launcher) throws -> TargetProcess {
                                      "readlink", "/proc/self/ns/user"])
         #expect(lines(outcome.stdout) == [expected], "\(outcome)")
         #expect(target.namespace("user") != expected)
+        // As util-linux 2.40 and later: without -U it is still the parent of the target's user
+        // namespace, whichever other namespaces are entered with it.
+        for extra in [[], ["-u"]] {
+            let alone = try swnsenter(["-t", "\(target.pid)"] + extra + ["--user-parent", "--preserve-credentials",
+                                                                       "readlink", "/proc/self/ns/user"])
+            #expect(lines(alone.stdout) == [expected], "\(extra): \(alone)")
+        }
+        // The first user namespace has no parent to open.
+        let top = try swnsenter(["-t", "\(getpid())", "--user-parent", "true"])
+        #expect(top.status == 1)
+        #expect(lines(top.stderr) == ["swnsenter: failed to open parent namespace: Operation not permitted"], "\(top)")
+    }
+
+    /// A thread may have namespaces of its own: -t takes its id, as util-linux's does.
+    @Test func entersTheNamespacesOfAThread() throws {
+        let marker = "/tmp/" + uniqueName("swns-thread")
+        defer { unlink(marker) }
+        // A bash with a second thread is hard to come by; python's threading gives one, which
+        // unshares a network namespace for itself alone.
+        let script = """
+            import ctypes, threading, time
+            def alone():
+                ctypes.CDLL(None).unshare(0x40000000)
+                open('\(marker)', 'w').write(str(threading.get_native_id()))
+                time.sleep(600)
+            threading.Thread(target=alone, daemon=True).start()
+            time.sleep(600)
+            """
+        let python = try Spawned("/usr/bin/python3", ["-c", script])
+        defer {
+            kill(python.pid, SIGKILL)
+            _ = python.wait()
+        }
+        var thread: String?
+        for _ in 0..<500 where thread == nil {
+            thread = try? String(contentsOfFile: marker, encoding: .utf8)
+            if thread == nil { usleep(10_000) }
+        }
+        let tid = try #require(thread)
+        let expected = try #require(Host.namespaceLink("net", pid: tid))
+        #expect(expected != Host.namespaceLink("net", pid: String(python.pid)))
+        let ours = try swnsenter(["-t", tid, "-n", "readlink", "/proc/self/ns/net"])
+        let theirs = try run("/usr/bin/nsenter", ["-t", tid, "-n", "readlink", "/proc/self/ns/net"])
+        #expect(lines(ours.stdout) == [expected], "\(ours)")
+        #expect(ours.stdout == theirs.stdout && ours.status == theirs.status, "\(ours) \(theirs)")
+    }
+
+    /// After forking into a pid namespace the program's status comes back even when our caller
+    /// ignores SIGCHLD (an ignored SIGCHLD would leave no child to wait for).
+    @Test func statusComesBackWhenTheCallerIgnoresSIGCHLD() throws {
+        let target = try TargetProcess(Host.swunshare, ["--pid", "--fork"])
+        let script = "import os, signal; signal.signal(signal.SIGCHLD, signal.SIG_IGN); "
+            + "os.execv(\"\(Host.swnsenter)\", [\"swnsenter\", \"-t\", \"\(target.pid)\", \"-p\", \"sh\", \"-c\", \"exit 5\"])"
+        let outcome = try run("/usr/bin/python3", ["-c", script])
+        #expect(outcome.status == 5, "\(outcome)")
+        #expect(outcome.stderr.isEmpty, "\(outcome)")
+    }
+
+    /// With -e the program is looked up on the target's PATH, as util-linux's clearenv, setenv
+    /// and execvp look it up.
+    @Test func envSearchesTheTargetsPath() throws {
+        let folder = "/tmp/" + uniqueName("swns-path")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let name = uniqueName("swnsprog")
+        try "#!/bin/sh\necho found on the target PATH\n".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+        chmod(folder + "/" + name, 0o755)
+        let target = try TargetProcess("/usr/bin/unshare", ["--uts"], environment: ["PATH": folder + ":/usr/bin:/bin"])
+        let found = try swnsenter(["-t", "\(target.pid)", "-u", "-e", name])
+        #expect(found.status == 0 && found.stdout == "found on the target PATH\n", "\(found)")
+        // Without -e it is our PATH, which lacks the folder.
+        let missing = try swnsenter(["-t", "\(target.pid)", "-u", name])
+        #expect(missing.status == 127, "\(missing)")
+        #expect(lines(missing.stderr).first == "swnsenter: failed to execute \(name): No such file or directory")
     }
 
     @Test func keepCapsCarriesCapabilitiesIntoAmbient() throws {

@@ -20,6 +20,27 @@ import Testing
         #expect(!Host.mountTargets().contains(file.path))
     }
 
+    /// With --fork there are two processes while the program runs, as with util-linux: swunshare
+    /// and the program. The helper that would unbind the file after a failed start is gone once
+    /// the program has started, and it was swunshare's own child, reaped, not an orphan.
+    @Test func noHelperOutlivesTheStart() throws {
+        let file = ScratchFile()
+        let holder = try TargetProcess(Host.swunshare, ["--uts=\(file.path)", "--fork"])
+        var others: [pid_t] = []
+        for _ in 0..<100 {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            others = entries.compactMap(pid_t.init).filter { pid in
+                guard pid != holder.pid, pid != holder.launcher.pid,
+                      let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: raw, as: UTF8.self).contains(file.path)
+            }
+            if others.isEmpty { break }
+            usleep(10_000)
+        }
+        #expect(others.isEmpty, "processes besides swunshare and its program: \(others)")
+        #expect(children(of: holder.launcher.pid) == [holder.pid])
+    }
+
     /// A pid namespace whose init has exited cannot be entered any more, but the file still names it.
     @Test func persistedPidNamespace() throws {
         let file = ScratchFile()

@@ -50,9 +50,15 @@ int swns_unshare(int flags);
 int swns_pipe_cloexec(int fds[2]);
 // signal(signo, SIG_DFL); -1 on failure.
 int swns_default_signal(int signo);
+// SIGQUIT as the process got it: ignored if it came ignored, else the default action.
+int swns_restore_quit_signal(void);
 int swns_setns(int fd, int nstype);
 int swns_pidfd_open(pid_t pid, unsigned int flags);
 int swns_pidfd_getfd(int pidfd, int targetfd);
+// An O_PATH descriptor (of a directory, if `directory`) for `path` resolved as if `rootfd` were
+// the root directory, as a process chrooted there resolves it: openat2(2) with RESOLVE_IN_ROOT
+// (Linux 5.6 and later; -1 with ENOSYS before). A negative `rootfd`: open(2) of `path` itself.
+int swns_open_in_root(int rootfd, const char *path, int directory);
 // ioctl(2) with no argument (NS_GET_*, SIOCGSKNS) and with a pointer to a 64-bit value (NS_GET_ID).
 int swns_ioctl_none(int fd, unsigned long request);
 int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value);

@@ -105,8 +105,8 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
                 // it is still inside.
                 let after = Int(swns_optind())
                 let index = after > Int(before) ? after - 1 : after
-                let word = index < argc ? String(cString: argv[index]!) : ""
-                let program = argc > 0 ? String(cString: argv[0]!) : ""
+                let word = index < argc ? CStrings.string(argv[index]!) : ""
+                let program = argc > 0 ? CStrings.string(argv[0]!) : ""
                 error = UsageError(getoptMessage: diagnostic(program: program, word: word,
                                                              missingArgument: c == Int32(UInt8(ascii: ":")),
                                                              letter: swns_optopt()))

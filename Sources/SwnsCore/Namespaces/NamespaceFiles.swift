@@ -79,7 +79,7 @@ public enum NamespaceFiles {
     /// The inode number of the namespace at `path` (/proc/PID/ns/TYPE), without opening it.
     public static func inode(path: String) -> UInt64? {
         var st = stat()
-        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
+        return CStrings.withCString(path) { stat($0, &st) } == 0 ? UInt64(st.st_ino) : nil
     }
 
     /// True when pidfds live on pidfs (Linux 6.9 and later), where the inode of a pidfd names one

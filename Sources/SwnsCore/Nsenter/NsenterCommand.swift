@@ -168,11 +168,13 @@ public struct NsenterCommand: Equatable, Sendable {
             if joinCgroup { throw needsTarget("--join-cgroup") }
             if uid == .follow { throw needsTarget("--setuid follow") }
             if gid == .follow { throw needsTarget("--setgid follow") }
+            if userParent { throw needsTarget("--user-parent") }
         }
-        let somethingToDo = all || !namespaces.isEmpty || netSocket != nil || userParent || root != nil
-            || workingDirectory != nil || workingDirectoryInNamespace != nil || environment || joinCgroup
-            || uid != nil || gid != nil || !capabilities.isEmpty
-        if !somethingToDo { throw SwnsError("no namespace specified") }
+        // As util-linux 2.40 and later: options that enter nothing (-r, -w, -e, -S, ...) do not
+        // make a namespace to enter.
+        if !all && namespaces.isEmpty && netSocket == nil && !userParent {
+            throw SwnsError("no namespace specified")
+        }
     }
 
     /// `PID` or `PID:INODE`: decimal, PID above 0.

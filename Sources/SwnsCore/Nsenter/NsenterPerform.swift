@@ -32,7 +32,7 @@ extension NsenterPlan {
         }
         if let directory = command.workingDirectoryInNamespace {
             let fd = Kernel.open(directory, O_RDONLY)
-            if fd < 0 { throw .system("cannot open \(directory)") }
+            if fd < 0 { throw .system("cannot open current working directory") }
             workingDirectory = fd
         }
         if let workingDirectory, fchdir(workingDirectory) != 0 {
@@ -45,6 +45,8 @@ extension NsenterPlan {
 
         // A pid namespace is entered by children only: fork so that the program is inside.
         if entering.contains(.pid), !command.noFork {
+            // A caller that ignores SIGCHLD would leave nothing to wait for.
+            _ = swns_default_signal(SIGCHLD)
             let child = try Kernel.fork()
             if child > 0 { return try Self.continueAsParent(of: child) }
         }
@@ -57,7 +59,7 @@ extension NsenterPlan {
             if let error = Self.setgid(gid ?? 0) { throw error }
         }
         if forceUID {
-            if Glibc.setuid(uid ?? 0) != 0 { throw .system("setuid failed") }
+            if Glibc.setuid(uid ?? 0) != 0 { throw .system("setuid() failed") }
         }
         try command.capabilities.applyAfterCredentials(capabilities)
         if command.keepCaps, entering.contains(.user) { try Capabilities.carryPermittedIntoAmbient() }
@@ -66,7 +68,7 @@ extension NsenterPlan {
     }
 
     private static func setgid(_ gid: UInt32) -> SwnsError? {
-        Glibc.setgid(gid) == 0 ? nil : .system("setgid failed")
+        Glibc.setgid(gid) == 0 ? nil : .system("setgid() failed")
     }
 
     /// Two passes: everything but the user namespace first, failures tolerated (entering them

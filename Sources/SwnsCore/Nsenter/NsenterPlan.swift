@@ -60,7 +60,13 @@ public final class NsenterPlan {
         // The target, once.
         var pidfd: Int32?
         if let target = command.target {
-            let fd = swns_pidfd_open(target.pid, 0)
+            var fd = swns_pidfd_open(target.pid, 0)
+            if fd < 0, errno == ENOENT || errno == EINVAL {
+                // A thread other than its group's leader (a thread may have namespaces of its
+                // own): a pidfd of that thread (Linux 6.9 and later), or else its /proc files.
+                fd = swns_pidfd_open(target.pid, UInt32(O_EXCL))
+                if fd < 0, errno == EINVAL, target.inode == nil { errno = ENOSYS }
+            }
             if fd >= 0 {
                 pidfd = fd
                 opened.add(fd)
@@ -114,18 +120,18 @@ public final class NsenterPlan {
             throw SwnsError("--net-socket needs pidfd_getfd (Linux 5.6 or later)")
         }
 
-        // --user-parent: the parent of the user namespace to enter, or else the owner of another one.
+        // --user-parent: the parent of the user namespace -U names, or else of the target's.
         if command.userParent {
-            let parent: Int32
+            let user: Int32
             if let index = files.firstIndex(where: { $0.kind == .user }) {
-                parent = opened.add(try NamespaceFiles.related(files[index].fd, parent: true))
-                files.remove(at: index)
-            } else if let other = files.first {
-                parent = opened.add(try NamespaceFiles.related(other.fd, parent: false))
+                user = files.remove(at: index).fd
             } else {
-                throw SwnsError("--user-parent needs a namespace to take the user namespace from")
+                user = try opened.open("\(proc)/ns/user")
             }
-            files.insert((.user, parent), at: 0)
+            let parent = swns_ioctl_none(user, SWNS_NS_GET_USERNS)
+            if parent < 0 { throw .system("failed to open parent namespace") }
+            _ = fcntl(parent, F_SETFD, FD_CLOEXEC)
+            files.insert((.user, opened.add(parent)), at: 0)
         }
         pidfdMask = mask
         self.files = files
@@ -144,7 +150,7 @@ public final class NsenterPlan {
         if command.environment {
             switch Kernel.readFile("\(proc)/environ") {
             case .success(let bytes):
-                targetEnvironment = bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                targetEnvironment = bytes.split(separator: 0).map { CStrings.string($0) }
             case .failure(let error):
                 throw error
             }

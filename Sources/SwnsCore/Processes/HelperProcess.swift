@@ -65,30 +65,34 @@ public struct StartGate {
     }
 }
 
-/// A process forked before unshare(2), detached from us, that takes the namespace files of a
-/// failed run down again in the original mount namespace (where they were bound), or exits
-/// quietly when the run goes on: when told so, or when the pipe closes (exec, or our death).
+/// A process forked before unshare(2) that takes the namespace files of a failed run down again
+/// in the original mount namespace (where they were bound), or exits quietly when the run goes on:
+/// when told so, or when the pipe closes (exec, or our death).
 public struct UndoHelper {
     private let gate: Int32
     private let done: Int32
+    /// Our own child, reaped by `undo` or `dismiss`; nil when it was detached.
+    private let child: pid_t?
 
-    /// `parent` is the process whose namespaces the targets are bound to (the caller).
-    public static func start(_ targets: [NamespaceKind: String], of parent: pid_t) throws(SwnsError) -> UndoHelper {
+    /// `parent` is the process whose namespaces the targets are bound to (the caller). A
+    /// `waited` helper stays our child, for a caller that goes on to wait (--fork); otherwise it
+    /// is detached, so that the program we become after exec gets no child it never made.
+    public static func start(_ targets: [NamespaceKind: String], of parent: pid_t,
+                             waited: Bool) throws(SwnsError) -> UndoHelper {
         let gate = try Kernel.pipe()
         let done = try Kernel.pipe()
         let first = try Kernel.fork()
         if first == 0 {
-            // The grandchild is nobody's child to wait for: not ours, not the program's after exec.
-            if Glibc.fork() != 0 { _exit(0) }
+            if !waited, Glibc.fork() != 0 { _exit(0) }
             Kernel.close(gate.write)
             Kernel.close(done.read)
             if Kernel.readByte(gate.read) == 2 { NamespacePersistence.unbind(targets, of: parent) }
             _exit(0)
         }
-        _ = try Kernel.waitpid(first)
+        if !waited { _ = try Kernel.waitpid(first) }
         Kernel.close(gate.read)
         Kernel.close(done.write)
-        return UndoHelper(gate: gate.write, done: done.read)
+        return UndoHelper(gate: gate.write, done: done.read, child: waited ? first : nil)
     }
 
     /// The run failed: undo, and return once it is done.
@@ -97,6 +101,7 @@ public struct UndoHelper {
         Kernel.close(gate)
         _ = Kernel.readByte(done)
         Kernel.close(done)
+        if let child { _ = try? Kernel.waitpid(child) }
     }
 
     /// The run goes on.
@@ -104,5 +109,6 @@ public struct UndoHelper {
         _ = Kernel.writeAll(gate, [1])
         Kernel.close(gate)
         Kernel.close(done)
+        if let child { _ = try? Kernel.waitpid(child) }
     }
 }

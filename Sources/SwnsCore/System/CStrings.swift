@@ -6,27 +6,134 @@ import Glibc
 /// and the pages it touches would make up a good part of a tool's start-up memory (see
 /// bench/README.md).
 public enum CStrings {
-    /// A malloc'd, NUL-terminated copy of `text`'s UTF-8; free it with free(3).
+    /// Bytes that are not UTF-8 (a file name in Latin-1, an argument of `printf '\xe9'`) must
+    /// reach the system unchanged, as they do through util-linux's C. A Swift string cannot hold
+    /// them, so each such byte B (always 0x80 or above) stands in a string as the private-use
+    /// scalar U+10FF00 + B, and turns back into B wherever a string becomes bytes again: here,
+    /// in `withCString`, and in `bytes`. Real U+10FF80...U+10FFFF in the input are escaped byte
+    /// by byte as well, so the mapping is exact both ways.
+    static let escapeBase: UInt32 = 0x10FF00
+
+    /// A malloc'd, NUL-terminated copy of the bytes `text` stands for; free it with free(3).
     public static func duplicate(_ text: String) -> UnsafeMutablePointer<CChar> {
         var text = text
-        return text.withUTF8 { bytes in
-            let copy = malloc(bytes.count + 1)!.assumingMemoryBound(to: CChar.self)
-            if let base = bytes.baseAddress { memcpy(copy, base, bytes.count) }
-            copy[bytes.count] = 0
+        return text.withUTF8 { utf8 in
+            let copy = malloc(utf8.count + 1)!.assumingMemoryBound(to: CChar.self)
+            let count = unescape(utf8, into: UnsafeMutableRawPointer(copy).assumingMemoryBound(to: UInt8.self))
+            copy[count] = 0
             return copy
         }
     }
 
-    /// The string in `cString`, its bytes taken as UTF-8 (invalid ones repaired, as
-    /// `String(cString:)` does). A short ASCII string, the usual option value or program name,
-    /// is made without calling into the standard library.
+    /// Calls `body` with the bytes `text` stands for, NUL-terminated: for a path or a name that
+    /// goes to a system call.
+    public static func withCString<R, E: Error>(_ text: String,
+                                                _ body: (UnsafePointer<CChar>) throws(E) -> R) throws(E) -> R {
+        let copy = duplicate(text)
+        defer { Glibc.free(copy) }
+        return try body(copy)
+    }
+
+    /// The bytes `text` stands for: what a tool writes to a file or a terminal.
+    public static func bytes(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { utf8 in
+            [UInt8](unsafeUninitializedCapacity: utf8.count) { buffer, count in
+                count = unescape(utf8, into: buffer.baseAddress!)
+            }
+        }
+    }
+
+    /// Copies UTF-8 to `output`, escaped scalars turned back into their bytes; returns the count
+    /// written, never more than `utf8.count`.
+    static func unescape(_ utf8: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let base = utf8.baseAddress else { return 0 }
+        // An escape is F4 8F BE/BF xx; without an F4 byte the text is its own bytes.
+        guard memchr(base, 0xF4, utf8.count) != nil else {
+            output.update(from: base, count: utf8.count)
+            return utf8.count
+        }
+        var read = 0, written = 0
+        while read < utf8.count {
+            if read + 3 < utf8.count, utf8[read] == 0xF4, utf8[read + 1] == 0x8F, utf8[read + 2] & 0xFE == 0xBE {
+                output[written] = 0x80 | (utf8[read + 2] & 1) << 6 | (utf8[read + 3] & 0x3F)
+                read += 4
+            } else {
+                output[written] = utf8[read]
+                read += 1
+            }
+            written += 1
+        }
+        return written
+    }
+
+    /// The string that stands for the bytes at `cString`, lossless (see `escapeBase`). Plain
+    /// ASCII, the usual option value or program name, is made without calling into the
+    /// standard library's decoding.
     public static func string(_ cString: UnsafePointer<CChar>) -> String {
         let count = strlen(cString)
         if count == 0 { return "" }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: cString, byteCount: count)
-            return count
+        return string(UnsafeBufferPointer(start: UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self),
+                                          count: count))
+    }
+
+    /// The string that stands for `bytes`, lossless (see `escapeBase`).
+    public static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var index = 0
+        while index < bytes.count, bytes[index] < 0x80 { index += 1 }
+        if index == bytes.count {
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(bytes))
+                return bytes.count
+            }
         }
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count + 8)
+        utf8.append(contentsOf: bytes[..<index])
+        while index < bytes.count {
+            let length = validSequenceLength(bytes, at: index)
+            if length > 0 {
+                utf8.append(contentsOf: bytes[index..<(index + length)])
+                index += length
+            } else {
+                let scalar = escapeBase + UInt32(bytes[index])
+                utf8.append(0xF0 | UInt8(scalar >> 18))
+                utf8.append(0x80 | UInt8((scalar >> 12) & 0x3F))
+                utf8.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+                utf8.append(0x80 | UInt8(scalar & 0x3F))
+                index += 1
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// The string that stands for `bytes`, lossless (see `escapeBase`).
+    public static func string(_ bytes: some Collection<UInt8>) -> String {
+        let contiguous = Array(bytes)
+        return contiguous.withUnsafeBufferPointer { string($0) }
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `index` that stands for itself, or 0: for
+    /// a byte that is not part of one, or for a sequence of a scalar that escapes use.
+    static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
+        if lead < 0x80 { return 1 }
+        let length: Int, low: UInt8, high: UInt8
+        switch lead {
+        case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+        case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+        case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+        case 0xE1...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+        case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+        case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+        default: return 0
+        }
+        guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return 0 }
+        for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
+        // U+10FF80...U+10FFFF: F4 8F BE/BF xx, the escapes themselves.
+        if lead == 0xF4, bytes[index + 1] == 0x8F, bytes[index + 2] & 0xFE == 0xBE { return 0 }
+        return length
     }
 
     /// A malloc'd, NULL-terminated vector of copies of `texts`; free it with `free(_:)`.

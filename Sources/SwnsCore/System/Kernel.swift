@@ -81,7 +81,7 @@ public enum Kernel {
 
     public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) -> Int32 {
         while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+            let fd = CStrings.withCString(path) { Glibc.open($0, flags | O_CLOEXEC, mode) }
             if fd >= 0 || errno != EINTR { return fd }
         }
     }
@@ -96,7 +96,7 @@ public enum Kernel {
             throw .system("cannot open \(path)")
         }
         defer { close(fd) }
-        if let error = writeAll(fd, Array(text.utf8)) { throw .system("write failed \(path)", errno: error) }
+        if let error = writeAll(fd, CStrings.bytes(text)) { throw .system("write failed \(path)", errno: error) }
     }
 
     /// The whole content of a small file (/proc, /etc), or the errno that stopped it.
@@ -119,40 +119,44 @@ public enum Kernel {
 
     public static func readText(_ path: String) -> String? {
         guard case .success(let bytes) = readFile(path) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        return CStrings.string(bytes)
     }
 
     /// nil when `path` exists, else the errno that stat(2) gave.
     public static func statError(_ path: String) -> Int32? {
         var st = Glibc.stat()
-        return stat(path, &st) == 0 ? nil : errno
+        return CStrings.withCString(path) { stat($0, &st) } == 0 ? nil : errno
     }
 
     public static func mount(source: String, target: String, type: String?, flags: UInt,
                              what: @autoclosure () -> String) throws(SwnsError) {
         let rc: Int32
         if let type {
-            rc = Glibc.mount(source, target, type, flags, nil)
+            rc = CStrings.withCString(source) { source in
+                CStrings.withCString(target) { target in Glibc.mount(source, target, type, flags, nil) }
+            }
         } else {
-            rc = Glibc.mount(source, target, nil, flags, nil)
+            rc = CStrings.withCString(source) { source in
+                CStrings.withCString(target) { target in Glibc.mount(source, target, nil, flags, nil) }
+            }
         }
         if rc != 0 { throw .system(what()) }
     }
 
     public static func unmount(_ target: String, detach: Bool = true) -> Bool {
-        umount2(target, detach ? SWNS_MNT_DETACH : 0) == 0
+        CStrings.withCString(target) { umount2($0, detach ? SWNS_MNT_DETACH : 0) } == 0
     }
 
     public static func chroot(_ path: String) throws(SwnsError) {
-        if Glibc.chroot(path) != 0 { throw .system("cannot change root directory to '\(path)'") }
+        if CStrings.withCString(path, { Glibc.chroot($0) }) != 0 { throw .system("cannot change root directory to '\(path)'") }
     }
 
     public static func chdir(_ path: String) throws(SwnsError) {
-        if Glibc.chdir(path) != 0 { throw .system("cannot chdir to '\(path)'") }
+        if CStrings.withCString(path, { Glibc.chdir($0) }) != 0 { throw .system("cannot chdir to '\(path)'") }
     }
 
     public static func sethostname(_ name: String) throws(SwnsError) {
-        let bytes = Array(name.utf8)
+        let bytes = CStrings.bytes(name)
         let rc = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { swns_sethostname($0.baseAddress, $0.count) }
         }
@@ -160,7 +164,7 @@ public enum Kernel {
     }
 
     public static func setdomainname(_ name: String) throws(SwnsError) {
-        let bytes = Array(name.utf8)
+        let bytes = CStrings.bytes(name)
         let rc = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { swns_setdomainname($0.baseAddress, $0.count) }
         }
@@ -213,11 +217,12 @@ public enum Kernel {
         if sigprocmask(SIG_SETMASK, &mask, nil) != 0 { throw .system("sigprocmask restore failed") }
     }
 
-    /// SIGQUIT as util-linux's tools have it: the default action (quit with a core). The Swift
-    /// runtime's crash handler takes SIGQUIT when it finds its backtracer, and a waiting tool then
-    /// prints a crash report instead of quitting.
-    public static func defaultQuitSignal() {
-        _ = swns_default_signal(SIGQUIT)
+    /// SIGQUIT as util-linux's tools have it: as it came (ignored in a shell's background job),
+    /// else the default action (quit with a core). The Swift runtime's crash handler takes
+    /// SIGQUIT when it finds its backtracer, and a waiting tool would then print a crash report
+    /// instead of quitting, and a program we exec would no longer ignore it.
+    public static func restoreQuitSignal() {
+        _ = swns_restore_quit_signal()
     }
 
     /// Dies of `signal` the way the child did, so that the caller's shell sees 128+N.

@@ -3,21 +3,48 @@ import Glibc
 /// Unbuffered writes to the standard descriptors. The tools fork and exec, so nothing may sit
 /// in a stdio buffer that a child could print a second time.
 public enum StandardStreams {
-    public static func write(_ text: String, to fd: Int32) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
+    /// The first error of a write to standard output, reported by `finish()` as util-linux's
+    /// close_stdout reports it. Written only by the single thread of a tool.
+    nonisolated(unsafe) private static var outputError: Int32?
+
+    /// Writes the bytes `text` stands for (see `CStrings`); returns the errno that stopped it.
+    @discardableResult
+    public static func write(_ text: String, to fd: Int32) -> Int32? {
+        var utf8 = text
+        let written = utf8.withUTF8 { utf8 -> Int32?? in
+            guard let base = utf8.baseAddress else { return .some(nil) }
+            if memchr(base, 0xF4, utf8.count) == nil { return write(base, count: utf8.count, to: fd) }
+            return nil
         }
+        if let written { return written }
+        let bytes = CStrings.bytes(text)
+        return bytes.withUnsafeBufferPointer { write($0.baseAddress!, count: $0.count, to: fd) }
     }
 
-    public static func out(_ text: String) { write(text, to: STDOUT_FILENO) }
+    public static func write(_ bytes: UnsafePointer<UInt8>, count: Int, to fd: Int32) -> Int32? {
+        var offset = 0
+        while offset < count {
+            let n = Glibc.write(fd, bytes + offset, count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += n
+        }
+        return nil
+    }
+
+    public static func out(_ text: String) {
+        if let error = write(text, to: STDOUT_FILENO), outputError == nil { outputError = error }
+    }
+
     public static func err(_ text: String) { write(text, to: STDERR_FILENO) }
+
+    /// util-linux's close_stdout at exit: a failed write to standard output (a full disk; a
+    /// reader that went away is no error) gives `write error: No space left on device`, exit 1.
+    public static func finish(program: String) {
+        guard let error = outputError, error != EPIPE else { return }
+        err("\(program): write error: \(SwnsError.describe(errno: error))\n")
+        exit(1)
+    }
 }

@@ -15,7 +15,7 @@ public struct HostContext: Sendable {
 
     public static var live: HostContext {
         HostContext(euid: geteuid(), egid: getegid()) { path in
-            Kernel.readFile(path).map { String(decoding: $0, as: UTF8.self) }
+            Kernel.readFile(path).map { CStrings.string($0) }
         }
     }
 
@@ -41,11 +41,20 @@ public struct HostContext: Sendable {
     }
 }
 
-/// Environment handed to the program.
-public enum EnvironmentPolicy: Equatable, Sendable {
-    case inherit
-    case clear
-    case keep([String])
+/// Environment handed to the program, as util-linux's unshare makes it: `--clear-env` empties
+/// it, `--whitelist-env` (repeatable, adding up) keeps only the variables named; the named ones
+/// are kept after `--clear-env` too, whichever comes first.
+public struct EnvironmentPolicy: Equatable, Sendable {
+    public var clear = false
+    public var keep: [String] = []
+
+    public init(clear: Bool = false, keep: [String] = []) {
+        self.clear = clear
+        self.keep = keep
+    }
+
+    public static var inherit: EnvironmentPolicy { EnvironmentPolicy() }
+    public var inherits: Bool { !clear && keep.isEmpty }
 }
 
 /// swunshare's command line, every value converted and checked on its own. Checks that
@@ -229,13 +238,10 @@ public struct UnshareCommand: Equatable, Sendable {
         case .boottime:
             boottimeOffset = try Self.offset(value, "failed to parse boottime offset")
         case .clearEnv:
-            environment = .clear
+            environment.clear = true
         case .whitelistEnv:
-            let names = (value ?? "").split(separator: ",").map(String.init)
-            if let bad = names.first(where: { $0.contains("=") }) {
-                throw SwnsError("invalid environment variable name '\(bad)'")
-            }
-            environment = .keep(names)
+            // A name with `=` names no variable, and keeps none, as getenv(3) finds none.
+            environment.keep += (value ?? "").split(separator: ",").map(String.init)
         case .hostname:
             namespaces.insert(.uts)
             hostname = try Self.utsName(value ?? "", what: "hostname")
@@ -270,7 +276,7 @@ public struct UnshareCommand: Equatable, Sendable {
     }
 
     private static func utsName(_ text: String, what: String) throws(SwnsError) -> String {
-        guard text.utf8.count <= hostNameLimit else {
+        guard CStrings.bytes(text).count <= hostNameLimit else {
             throw SwnsError("invalid \(what) '\(text)': longer than \(hostNameLimit) bytes")
         }
         return text

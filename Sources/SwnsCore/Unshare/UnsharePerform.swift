@@ -20,7 +20,7 @@ extension UnsharePlan {
         }
         // Persisted files are bound in our original mount namespace; if a later step fails, this
         // helper, also forked before unsharing, takes them down there again.
-        let undo = command.persist.isEmpty ? nil : try UndoHelper.start(command.persist, of: parent)
+        let undo = command.persist.isEmpty ? nil : try UndoHelper.start(command.persist, of: parent, waited: command.fork)
         var mapper: HelperProcess?
         if helperUserMap != nil || helperGroupMap != nil {
             let userMap = helperUserMap, groupMap = helperGroupMap, privileged = privileged
@@ -111,6 +111,12 @@ extension UnsharePlan {
                 try NamespacePersistence.bind(pid: getpid(), targets: command.persist)
             }
             gate?.open()
+            // The child tells of a failure before exec, or closes the pipe by exec'ing: from then
+            // on the files stay, and the undo helper can go.
+            if let setupFailure {
+                if Kernel.readByte(setupFailure.read) != nil { undo?.undo() } else { undo?.dismiss() }
+                Kernel.close(setupFailure.read)
+            }
         }
 
         guard child > 0 else {
@@ -125,10 +131,6 @@ extension UnsharePlan {
         // Beyond util-linux, which keeps waiting for a stopped child: stops are mirrored, so
         // that a shell gets its prompt back and `fg` continues both.
         let status = try Kernel.waitMirroringStops(child)
-        if let setupFailure {
-            if Kernel.readByte(setupFailure.read) != nil { undo?.undo() } else { undo?.dismiss() }
-            Kernel.close(setupFailure.read)
-        }
         switch status {
         case .exited(let status):
             return status
@@ -225,7 +227,7 @@ public enum NamespacePersistence {
         for kind in NamespaceKind.all.reversed() {
             guard let target = targets[kind] else { continue }
             var bound = stat(), ours = stat()
-            guard stat(target, &bound) == 0, stat("/proc/\(pid)/ns/\(kind.persistEntry)", &ours) == 0,
+            guard CStrings.withCString(target, { stat($0, &bound) }) == 0, stat("/proc/\(pid)/ns/\(kind.persistEntry)", &ours) == 0,
                   bound.st_dev == ours.st_dev, bound.st_ino == ours.st_ino else { continue }
             _ = Kernel.unmount(target)
         }

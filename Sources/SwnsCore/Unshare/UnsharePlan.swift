@@ -23,9 +23,11 @@ public struct UnsharePlan: Sendable {
     public let environment: [String]?
 
     /// `environment` stands in for the process's own (read only where an option needs it);
-    /// `statError` for stat(2).
+    /// `statError` for stat(2), `resolveInRoot` for `resolveInRoot(_:_:_:)`.
     public init(_ command: UnshareCommand, context: HostContext = .live, environment: [String]? = nil,
-                statError: (String) -> Int32? = Kernel.statError) throws(SwnsError) {
+                statError: (String) -> Int32? = Kernel.statError,
+                resolveInRoot: (_ root: String, _ path: String, _ directory: Bool) -> Int32? = UnsharePlan.resolveInRoot)
+        throws(SwnsError) {
         func variable(_ name: String) -> String? {
             environment.map { ProcessEnvironment.value(name, in: $0) } ?? ProcessEnvironment.value(name)
         }
@@ -37,7 +39,7 @@ public struct UnsharePlan: Sendable {
         if command.monotonicOffset != nil || command.boottimeOffset != nil, !command.namespaces.contains(.time) {
             throw SwnsError("options --monotonic and --boottime require unsharing of a time namespace (-T)")
         }
-        if command.mapGroup != nil, command.groupBlocks.isEmpty, command.setgroups == .allow {
+        if command.mapGroup != nil, command.groupBlocks.isEmpty, command.owner == nil, command.setgroups == .allow {
             throw SwnsError("options --setgroups=allow and --map-group are mutually exclusive")
         }
         if command.persist[.pid] != nil, !command.fork {
@@ -52,22 +54,34 @@ public struct UnsharePlan: Sendable {
         if let root = command.root, let error = statError(root + "/.") {
             throw SwnsError("cannot change root directory to '\(root)'", errno: error)
         }
-        if let directory = command.workingDirectory {
-            let resolved = Self.inside(command.root, directory)
-            if let error = statError(resolved + "/.") { throw SwnsError("cannot chdir to '\(directory)'", errno: error) }
+        // --wd and --mount-proc are resolved as the process that execs will resolve them: after
+        // chroot (symbolic links inside the new root point within it), --mount-proc after --wd.
+        if let directory = command.workingDirectory,
+           let error = Self.resolveError(directory, root: command.root, from: nil, directory: true, statError: statError,
+                                         resolveInRoot: resolveInRoot) {
+            throw SwnsError("cannot chdir to '\(directory)'", errno: error)
         }
-        if let proc = command.procMountpoint, let error = statError(Self.inside(command.root, proc)) {
+        if let proc = command.procMountpoint,
+           let error = Self.resolveError(proc, root: command.root,
+                                         from: command.workingDirectory ?? (command.root == nil ? nil : "/"),
+                                         directory: false, statError: statError, resolveInRoot: resolveInRoot) {
             throw SwnsError("mount \(proc) failed", errno: error)
         }
 
         try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user))
 
-        helperUserMap = command.userBlocks.isEmpty ? nil :
-            IDMap(single: command.mapUser.map { IDRange(inner: $0, outer: context.euid, count: 1) }, blocks: command.userBlocks)
-        helperGroupMap = command.groupBlocks.isEmpty ? nil :
-            IDMap(single: command.mapGroup.map { IDRange(inner: $0, outer: context.egid, count: 1) }, blocks: command.groupBlocks)
-        ownUserMap = helperUserMap == nil ? command.mapUser.map { IDRange(inner: $0, outer: context.euid, count: 1) } : nil
-        ownGroupMap = helperGroupMap == nil ? command.mapGroup.map { IDRange(inner: $0, outer: context.egid, count: 1) } : nil
+        // A single mapping maps the namespace's owner: us, or --owner's ids. With --owner it is
+        // written by the helper, which is still root when we have become the owner, as util-linux
+        // writes it; so are block maps, with the single mapping punched into them.
+        let singleUser = command.mapUser.map { IDRange(inner: $0, outer: command.owner?.uid ?? context.euid, count: 1) }
+        let singleGroup = command.mapGroup.map { IDRange(inner: $0, outer: command.owner?.gid ?? context.egid, count: 1) }
+        let byHelper = command.owner != nil
+        helperUserMap = command.userBlocks.isEmpty && !(byHelper && singleUser != nil) ? nil :
+            IDMap(single: singleUser, blocks: command.userBlocks)
+        helperGroupMap = command.groupBlocks.isEmpty && !(byHelper && singleGroup != nil) ? nil :
+            IDMap(single: singleGroup, blocks: command.groupBlocks)
+        ownUserMap = helperUserMap == nil ? singleUser : nil
+        ownGroupMap = helperGroupMap == nil ? singleGroup : nil
 
         if !privileged {
             let path = variable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
@@ -79,22 +93,44 @@ public struct UnsharePlan: Sendable {
             }
         }
 
-        (program, programArgv0) = LoginShell.program(command.program, environment: environment, context: context)
-
-        switch command.environment {
-        case .inherit: self.environment = nil
-        case .clear: self.environment = []
-        case .keep(let names):
+        if command.environment.inherits {
+            self.environment = nil
+        } else {
+            let names = command.environment.keep
             self.environment = (environment ?? ProcessEnvironment.current).filter { entry in
-                names.contains { entry.hasPrefix($0 + "=") }
+                names.contains { !$0.contains("=") && entry.hasPrefix($0 + "=") }
             }
         }
+        // The default shell comes from the program's environment: after --clear-env, SHELL is
+        // gone and the password database names it, as in util-linux.
+        (program, programArgv0) = LoginShell.program(command.program, environment: self.environment ?? environment,
+                                                     context: context)
     }
 
-    /// `path` as seen after chroot to `root`.
-    static func inside(_ root: String?, _ path: String) -> String {
-        guard let root, path.hasPrefix("/") else { return path }
-        return root + path
+    /// The errno of resolving `path` where the program's process will: after chroot to `root`
+    /// and chdir to `base`; nil when it resolves. A relative path without a base, or with a
+    /// relative base, starts from the directory we are in, which chroot keeps.
+    static func resolveError(_ path: String, root: String?, from base: String?, directory: Bool,
+                             statError: (String) -> Int32?,
+                             resolveInRoot: (String, String, Bool) -> Int32?) -> Int32? {
+        let full = path.hasPrefix("/") ? path : base.map { $0 + "/" + path } ?? path
+        guard let root, full.hasPrefix("/") else { return statError(full + (directory ? "/." : "")) }
+        return resolveInRoot(root, full, directory)
+    }
+
+    /// The errno of resolving the absolute `path` as a process chrooted to `root` would
+    /// (symbolic links inside point within it), a directory if `directory`; nil when it resolves.
+    public static func resolveInRoot(_ root: String, _ path: String, _ directory: Bool) -> Int32? {
+        let rootFD = CStrings.withCString(root) { swns_open_in_root(-1, $0, 1) }
+        if rootFD < 0 { return errno }
+        defer { Kernel.close(rootFD) }
+        let fd = CStrings.withCString(path) { swns_open_in_root(rootFD, $0, directory ? 1 : 0) }
+        if fd < 0 {
+            // Before Linux 5.6: the path as it stands under the root.
+            return errno == ENOSYS ? Kernel.statError(root + path + (directory ? "/." : "")) : errno
+        }
+        Kernel.close(fd)
+        return nil
     }
 
 }
@@ -105,7 +141,7 @@ public enum ProcessEnvironment {
         var result: [String] = []
         guard var pointer = swns_environ() else { return result }
         while let entry = pointer.pointee {
-            result.append(String(cString: entry))
+            result.append(CStrings.string(entry))
             pointer += 1
         }
         return result
@@ -113,7 +149,7 @@ public enum ProcessEnvironment {
 
     /// The variable from the process's own environment.
     public static func value(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
+        CStrings.withCString(name) { getenv($0) }.map { CStrings.string($0) }
     }
 
     public static func value(_ name: String, in environment: [String]) -> String? {
@@ -123,10 +159,10 @@ public enum ProcessEnvironment {
 
     /// The first executable `name` on `path`, as execvp would find it.
     public static func findExecutable(_ name: String, path: String) -> String? {
-        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+        if name.contains("/") { return CStrings.withCString(name, { access($0, X_OK) }) == 0 ? name : nil }
         for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
             let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
-            if access(candidate, X_OK) == 0 { return candidate }
+            if CStrings.withCString(candidate, { access($0, X_OK) }) == 0 { return candidate }
         }
         return nil
     }
