@@ -319,7 +319,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
     @Test func listColumns() throws {
         let text = try swlsns(["-H"]).stdout
         for column in LsnsColumn.allCases { #expect(text.contains(" \(column.name)  ")) }
-        let json = try JSONSerialization.jsonObject(with: Data(try swlsns(["-H", "-J"]).stdout.utf8)) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(try swlsns(["-J", "-H"]).stdout.utf8)) as? [String: Any]
         #expect((json?["lsns-columns"] as? [Any])?.count == LsnsColumn.allCases.count)
     }
 }
