@@ -102,7 +102,7 @@ struct SplitMix: RandomNumberGenerator {
             let bytes = Array(text.utf8)
             _ = NamespaceScan.parseStat(bytes)
             _ = NamespaceScan.parseNamespaceLink(bytes)
-            _ = NamespaceScan.unescapeMountField(text)
+            _ = NamespaceScan.unescapeMountField(bytes)
             _ = IDRange.parseMap(text)
             _ = Accounts.entries(text)
             _ = SubordinateIDs.firstRange(in: text, userName: "alice", uid: 1000)

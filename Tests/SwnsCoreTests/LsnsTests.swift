@@ -24,8 +24,47 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
         #expect(try lsns(["4026531836"]).shownColumns == [.pid, .ppid, .user, .command])
     }
 
+    /// As util-linux: NETNSID and NSFS whenever net is among the types; the last -o wins, after
+    /// --output-all; the operand takes -o and --output-all too.
+    @Test func columnsAsUtilLinuxChoosesThem() throws {
+        let net: [LsnsColumn] = [.ns, .type, .nprocs, .pid, .user, .netnsid, .nsfs, .command]
+        #expect(try lsns(["-t", "net", "-t", "pid"]).shownColumns == net)
+        #expect(try lsns(["-t", "pid", "-t", "net"]).shownColumns == net)
+        #expect(try lsns(["-o", "NS", "-o", "+TYPE"]).shownColumns == [.ns, .type, .nprocs, .pid, .user, .command, .type])
+        #expect(try lsns(["-o", "+PATH", "-o", "+UID"]).shownColumns == [.ns, .type, .nprocs, .pid, .user, .command, .uid])
+        #expect(try lsns(["-o", "NS", "--output-all"]).shownColumns == [.ns])
+        #expect(try lsns(["4026531836", "-o", "NS"]).shownColumns == [.ns])
+        #expect(try lsns(["-o", "+PATH", "4026531836"]).shownColumns == [.pid, .ppid, .user, .command, .path])
+        #expect(try lsns(["--output-all", "4026531836"]).shownColumns == LsnsColumn.allCases)
+    }
+
+    /// The process tree comes with the default columns (and -o) and with the operand, not with
+    /// --output-all alone.
+    @Test func defaultTree() throws {
+        #expect(try lsns([]).tree == .process)
+        #expect(try lsns(["-o", "NS,COMMAND"]).tree == .process)
+        #expect(try lsns(["-l"]).tree == nil)
+        #expect(try lsns(["--output-all"]).tree == nil)
+        #expect(try lsns(["--output-all", "4026531836"]).tree == .process)
+        #expect(try lsns(["-Tparent", "4026531836"]).tree == .parent)
+    }
+
+    /// strtoul-like numbers: blanks and a sign; -p 0 and the operand 0 mean no filter; the first
+    /// operand is used and the others ignored.
+    @Test func numbersAsUtilLinuxReadsThem() throws {
+        #expect(try lsns(["-p", " +42"]).pid == 42)
+        #expect(try lsns(["-p", "-5"]).pid == -5)
+        #expect(try lsns(["-p", "0"]).pid == nil)
+        #expect(try lsns([" 4026531836"]).namespace == 4026531836)
+        #expect(try lsns(["+4026531836", "4026531835"]).namespace == 4026531836)
+        #expect(try lsns(["--", "-0"]).namespace == nil)
+        let all = try lsns(["0"])
+        #expect(all.namespace == nil && all.shownColumns == [.pid, .ppid, .user, .command])
+        #expect(try lsns(["-p", "0", "4026531836"]).namespace == 4026531836)
+    }
+
     @Test func trees() throws {
-        #expect(try lsns([]).tree == nil)
+        #expect(try lsns(["-l"]).tree == nil)
         #expect(try lsns(["-T"]).tree == .owner)
         #expect(try lsns(["-Tparent"]).tree == .parent)
         #expect(try lsns(["--tree=process"]).tree == .process)
@@ -38,15 +77,36 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
         (["-l", "-T"], "mutually exclusive arguments: --list --tree"),
         (["-p", "1", "4026531836"], "--task is mutually exclusive with <namespace>"),
         (["-p", "x"], "invalid PID argument: 'x'"),
-        (["-p", "0"], "invalid PID argument: '0'"),
+        (["-p", "1 "], "invalid PID argument: '1 '"),
+        (["-p", "99999999999"], "invalid PID argument: '99999999999': Numerical result out of range"),
+        (["--", "-1"], "invalid namespace argument: '-1': Numerical result out of range"),
+        (["18446744073709551616"], "invalid namespace argument: '18446744073709551616': Numerical result out of range"),
         (["-t", "foo"], "unknown namespace type: foo"),
         (["-o", "FOO"], "unknown column: FOO"),
-        (["-o", "NS,,TYPE"], "unknown column: "),
+        (["-o", "FOO,BAR"], "unknown column: FOO,BAR"),
+        (["-o", "NS,FOO,BAR"], "unknown column: FOO,BAR"),
+        (["-o", "NS,"], "unknown column: NS,"),
+        (["-J", "-r", "-h"], "mutually exclusive arguments: --json --raw"),
+        (["-J", "-r", "-t", "foo"], "mutually exclusive arguments: --json --raw"),
+        (["-T", "parent", "4026531836"], "invalid namespace argument: 'parent'"),
         (["-Tsideways"], "unknown tree type: sideways"),
         (["abc"], "invalid namespace argument: 'abc'"),
     ])
     func errors(_ arguments: [String], _ message: String) {
         #expect(throws: SwnsError(message)) { try lsns(arguments) }
+    }
+
+    /// util-linux fails without a word on an empty list or an empty name.
+    @Test(arguments: [[""], ["+"], ["NS,,TYPE"], [",NS"]])
+    func silentColumnErrors(_ list: [String]) {
+        #expect(throws: SwnsError.reported(status: 1)) { try lsns(["-o"] + list) }
+    }
+
+    /// Options that end the parse act where they come: -H lists the columns at once.
+    @Test func listColumnsActsAtOnce() throws {
+        #expect(try lsns(["-H", "-h"]).action == .listColumns)
+        #expect(try lsns(["-H", "-t", "foo"]).action == .listColumns)
+        #expect(try lsns(["-h", "-J", "-r"]).action == .help)
     }
 
     @Test func filterIsParsedBeforeAnything() throws {
@@ -60,11 +120,19 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
         }
     }
 
-    @Test func helpListsOptionsAndColumns() {
+    /// util-linux 2.42's usage(): -Q after -p, -H before -h, no list of columns.
+    @Test func helpAsUtilLinux242() {
         let text = LsnsOption.helpText
         for option in LsnsOption.table { #expect(text.contains("--\(option.long)")) }
-        for column in LsnsColumn.allCases { #expect(text.contains("\n" + String(repeating: " ", count: 12 - column.name.count) + column.name + "  ")) }
         #expect(text.contains("\n -J, --json             use JSON output format\n"))
+        #expect(text.contains("""
+             -P, --persistent       namespaces without processes
+             -p, --task <pid>       print process namespaces
+             -Q, --filter <expr>    apply display filter
+             -r, --raw
+            """))
+        #expect(text.contains("\n\n -H, --list-columns     list the available columns\n -h, --help"))
+        #expect(!text.contains("Available output columns"))
     }
 }
 
@@ -137,23 +205,99 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
             """)
     }
 
-    @Test func multiLineCellsWrapOrJoin() {
-        var table = Table(columns: [Table.Column("NS"), Table.Column("NSFS"), Table.Column("X")], jsonName: "n")
+    /// A cell of several lines (NSFS): the other cells of the continuing lines are padded, the
+    /// last column left empty; the tree column draws the verticals of the row.
+    @Test func multiLineCells() {
+        var table = Table(columns: [Table.Column("NS"), Table.Column("NSFS", wrapsLines: true), Table.Column("X")],
+                          jsonName: "n")
         table.roots = [Table.Row(["1", "/a\n/bb", "x"])]
-        #expect(table.render() == "NS NSFS X\n1  /a   x\n   /bb\n")
-        table.wrap = false
-        #expect(table.render() == "NS NSFS   X\n1  /a,/bb x\n")
+        #expect(table.render() == "NS NSFS X\n1  /a   x\n   /bb  \n")
+        table.columns[1].wrapsLines = false
+        #expect(table.render() == "NS NSFS      X\n1  /a\\x0a/bb x\n")
+
+        var tree = Table(columns: [Table.Column("NSFS", wrapsLines: true), Table.Column("C", tree: true),
+                                   Table.Column("N", rightAligned: true)], jsonName: "n")
+        let root = Table.Row(["/a\n/b", "r", "1"])
+        root.children = [Table.Row(["/c\n/d", "k", "2"]), Table.Row([nil, "l", "3"])]
+        tree.roots = [root]
+        #expect(tree.render() == "NSFS C   N\n/a   r   1\n/b   │   \n/c   ├─k 2\n/d   │   \n     └─l 3\n")
+    }
+
+    /// libsmartcols keeps the padding of cells before an empty last one.
+    @Test func paddingBeforeEmptyCellsIsKept() {
+        var table = Table(columns: [Table.Column("NS", rightAligned: true), Table.Column("NETNSID", rightAligned: true),
+                                    Table.Column("NSFS")], jsonName: "n")
+        table.roots = [Table.Row(["4026531832", nil, nil])]
+        #expect(table.render() == "        NS NETNSID NSFS\n4026531832         \n")
+    }
+
+    /// As libsmartcols's mbs_safe_encode: control characters, a backslash before 'x' and bytes
+    /// that are not UTF-8 as \xNN; printable characters as they are, and wide ones count two.
+    @Test func cellsAreEscapedAndMeasured() {
+        var table = Table(columns: [Table.Column("COMMAND"), Table.Column("PID", rightAligned: true)], jsonName: "n")
+        table.roots = [Table.Row([Array("wé\tx\ry 日本 a\\x41b\\yc".utf8) + [0xff, 0x7f], Array("7".utf8)]),
+                       Table.Row(["日本語テスト", "8"])]
+        #expect(table.render() == """
+            COMMAND                                PID
+            wé\\x09x\\x0dy 日本 a\\x5cx41b\\yc\\xff\\x7f   7
+            日本語テスト                             8
+
+            """)
+        table.width = 20
+        table.truncatable = [0]
+        // A wide character that does not fit is left out whole.
+        #expect(table.render() == "COMMAND          PID\nwé\\x09x\\x0dy 日    7\n日本語テスト       8\n")
+        table.width = 11
+        table.roots.removeFirst()
+        #expect(table.render() == "COMMAND PID\n日本語    8\n")
+    }
+
+    /// Under a locale that is not UTF-8 (LC_ALL=C): the tree in ASCII, and every byte outside
+    /// ASCII as \xNN.
+    @Test func asciiLocale() {
+        var table = sample()
+        table.utf8 = false
+        table.roots[0].cells[2] = Array("日".utf8)
+        #expect(table.render() == """
+             NS TYPE COMMAND
+             10 mnt  \\xe6\\x97\\xa5
+             11 net  |-sh -c x
+            130 pid  | `-sleep
+             12 uts  `-
+
+            """)
+    }
+
+    @Test func rawAndJSONPassBytesThrough() {
+        var table = Table(columns: [Table.Column("COMMAND")], jsonName: "n")
+        table.roots = [Table.Row([Array("a\u{7f}".utf8) + [0xff, 0x0d, 0x08, 0x0c, 0x01, 0x22]])]
+        table.format = .raw
+        table.headings = false
+        #expect(table.renderBytes() == Array("a\\x7f\\xff\\x0d\\x08\\x0c\\x01\"\n".utf8))
+        table.format = .json
+        #expect(table.renderBytes() == Array("{\n   \"n\": [\n      {\n         \"command\": \"a\u{7f}".utf8) + [0xff]
+            + Array("\\r\\b\\f\\u0001\\\"\"\n      }\n   ]\n}\n".utf8))
+    }
+
+    /// libsmartcols's layout of a JSON table without rows; other formats print nothing.
+    @Test func emptyTables() {
+        var table = Table(columns: [Table.Column("NS")], jsonName: "namespaces")
+        #expect(table.render() == "")
+        table.format = .raw
+        #expect(table.render() == "")
+        table.format = .json
+        #expect(table.render() == "{\n   \"namespaces\": [\n\n   ]\n}\n")
     }
 
     @Test func jsonStringsAreEscaped() {
-        #expect(Table.jsonString("a\"b\\c\nd\u{1}é") == "\"a\\\"b\\\\c\\nd\\u0001é\"")
+        #expect(Table.jsonString("a\"b\\c\nd\u{1}é\t\r") == "\"a\\\"b\\\\c\\nd\\u0001é\\t\\r\"")
     }
 }
 
 @Suite struct ProcParsingTests {
     @Test func statWithAwkwardCommandNames() {
-        #expect(NamespaceScan.parseStat(Array("42 (a) b) c) S 7 42 42 0".utf8))! == ("a) b) c", 7))
-        #expect(NamespaceScan.parseStat(Array("1 (init) S 0 1".utf8))! == ("init", 0))
+        #expect(NamespaceScan.parseStat(Array("42 (a) b) c) S 7 42 42 0".utf8))! == (Array("a) b) c".utf8), 7))
+        #expect(NamespaceScan.parseStat(Array("1 (init) S 0 1".utf8))! == (Array("init".utf8), 0))
         #expect(NamespaceScan.parseStat(Array("garbage".utf8)) == nil)
         #expect(NamespaceScan.parseStat(Array("1 (x) S".utf8)) == nil)
     }
@@ -166,8 +310,9 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
     }
 
     @Test func mountinfoEscapes() {
-        #expect(NamespaceScan.unescapeMountField("/run/my\\040ns") == "/run/my ns")
-        #expect(NamespaceScan.unescapeMountField("/plain") == "/plain")
-        #expect(NamespaceScan.unescapeMountField("/odd\\04") == "/odd\\04")
+        #expect(NamespaceScan.unescapeMountField(Array("/run/my\\040ns".utf8)) == Array("/run/my ns".utf8))
+        #expect(NamespaceScan.unescapeMountField(Array("/plain".utf8)) == Array("/plain".utf8))
+        #expect(NamespaceScan.unescapeMountField(Array("/odd\\04".utf8)) == Array("/odd\\04".utf8))
+        #expect(NamespaceScan.unescapeMountField(Array("/x\\377".utf8)) == Array("/x".utf8) + [0xff])
     }
 }

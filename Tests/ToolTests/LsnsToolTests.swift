@@ -319,7 +319,119 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
     @Test func listColumns() throws {
         let text = try swlsns(["-H"]).stdout
         for column in LsnsColumn.allCases { #expect(text.contains(" \(column.name)  ")) }
-        let json = try JSONSerialization.jsonObject(with: Data(try swlsns(["-H", "-J"]).stdout.utf8)) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(try swlsns(["-J", "-H"]).stdout.utf8)) as? [String: Any]
         #expect((json?["lsns-columns"] as? [Any])?.count == LsnsColumn.allCases.count)
+    }
+}
+
+/// Output that util-linux 2.38.1 makes byte for byte the same way (the audit's cases), on a process
+/// of the test's own in a new UTS and IPC namespace, whose name holds control characters, a
+/// backslash before 'x', a byte that is not UTF-8, and wide characters.
+@Suite(.root) struct LsnsSameBytesTests {
+    static func oddlyNamed(_ name: String, _ extra: [String] = []) throws -> TargetProcess {
+        try TargetProcess(Host.swunshare, ["--uts", "--ipc", "/bin/bash", "-c", "exec -a \"$(printf '\(name)')\" sleep 600", "-"] + extra,
+                          sleeper: [])
+    }
+
+    @Test(arguments: [
+        ["-t", "uts"], ["-t", "uts", "-r"], ["-t", "ipc", "-J"], ["-t", "uts", "-o", "COMMAND,PID"],
+        ["-o", "NS,NETNSID,NSFS"], ["-t", "uts", "-o", "NS", "-o", "+TYPE"],
+        ["-t", "uts", "-o", "+PATH", "-o", "+UID"], ["-t", "uts", "-o", "NS", "--output-all", "-l"],
+    ])
+    func sameAsUtilLinux(_ options: [String]) throws {
+        let target = try Self.oddlyNamed("w\\303\\251\\tx\\ry a\\\\x41b\\377c \\346\\227\\245\\346\\234\\254 z")
+        for environment in [["LC_ALL": "C.UTF-8"], ["LC_ALL": "C"]] {
+            let arguments = options + ["-p", "\(target.pid)"]
+            let ours = try run(Host.buildFolder + "/swlsns", arguments, environment: environment)
+            let theirs = try run("/usr/bin/lsns", arguments, environment: environment)
+            #expect(ours.stdout == theirs.stdout, "\(arguments) \(environment): ours \(ours) theirs \(theirs)")
+            #expect(ours.status == 0 && !ours.stdout.isEmpty)
+        }
+    }
+
+    /// NETNSID and NSFS whenever net is among the types.
+    @Test func netAmongTheTypes() throws {
+        for arguments in [["-t", "net", "-t", "pid"], ["-t", "pid", "-t", "net"]] {
+            func headings(_ outcome: Outcome) -> [Substring] { lines(outcome.stdout).first?.split(separator: " ") ?? [] }
+            #expect(headings(try swlsns(arguments)) == headings(try run("/usr/bin/lsns", arguments)))
+        }
+    }
+
+    /// Trailing empty arguments keep their spaces; the JSON escapes of libsmartcols.
+    @Test func commandLinesAsUtilLinux() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "/bin/bash", "-c", "exec -a \"$(printf 'a\\r\\b\\f\\177')\" sleep 600 \"\" \"x \" \"\""],
+                                       sleeper: [])
+        for format in [["-J"], ["-r"], []] {
+            let arguments = format + ["-t", "uts", "-p", "\(target.pid)", "-o", "COMMAND,PID"]
+            let ours = try swlsns(arguments)
+            #expect(ours.stdout == (try run("/usr/bin/lsns", arguments)).stdout, "\(arguments): \(ours)")
+        }
+    }
+
+    @Test(arguments: [["-J", "-p", "999999"], ["-p", "999999"], ["-r", "-p", "999999"], ["-o", ""], ["-o", "+"],
+                      ["-o", "NS,,TYPE"], ["-o", "FOO,BAR"], ["-o", "NS,"], ["-p", "99999999999"], ["--", "-1"],
+                      ["18446744073709551616"], ["-J", "-r", "-h"], ["-J", "-r", "-t", "foo"], ["-T", "parent", "4026531836"],
+                      ["-p", "1x"], ["12x"], ["-p", ""]])
+    func sameOutcomeAsUtilLinux(_ arguments: [String]) throws {
+        let ours = try swlsns(arguments)
+        let theirs = try run("/usr/bin/lsns", arguments)
+        #expect(ours.status == theirs.status && ours.stdout == theirs.stdout, "\(arguments): ours \(ours) theirs \(theirs)")
+        #expect(ours.stderr.replacingOccurrences(of: "swlsns", with: "lsns") == theirs.stderr, "\(arguments)")
+    }
+
+    /// The namespace operand: -o applies, extra operands are ignored, -T owner draws no tree.
+    @Test func namespaceOperandAsUtilLinux() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--fork"])
+        let uts = try #require(namespaceID(target.pid, "uts"))
+        for arguments in [[uts, "-o", "NS,PID"], [uts, "4026531836", "-o", "PID,COMMAND"], ["-T", uts], [" +" + uts, "-J"],
+                          ["-o", "+TYPE", uts]] {
+            let ours = try swlsns(arguments)
+            let theirs = try run("/usr/bin/lsns", arguments)
+            #expect(ours.stdout == theirs.stdout && ours.status == 0, "\(arguments): ours \(ours) theirs \(theirs)")
+        }
+    }
+
+    /// --output-all is a list, not a process tree.
+    @Test func outputAllIsFlat() throws {
+        let target = try TargetProcess(Host.swunshare, ["--uts", "--fork"])
+        let arguments = ["--output-all", "-J", "-t", "uts", "-p", "\(target.pid)"]
+        #expect(!(try swlsns(arguments)).stdout.contains("children"))
+        #expect(!(try swlsns(["--output-all", "-t", "uts"])).stdout.contains("─"))
+    }
+
+    /// A mount point that mountinfo lists more than once is shown once; JSON joins with "\n".
+    @Test func nsfsMountPointsOnceAndJoinedAsUtilLinux() throws {
+        let name = String(uniqueName("swns").prefix(40))
+        #expect(try run("/usr/sbin/ip", ["netns", "add", name]).status == 0)
+        defer { _ = try? run("/usr/sbin/ip", ["netns", "delete", name]) }
+        let holder = try TargetProcess("/usr/sbin/ip", ["netns", "exec", name, "sleep", "600"], sleeper: [])
+        let file = ScratchFile()
+        for _ in 0..<2 { #expect(try run("/bin/mount", ["--bind", "/run/netns/\(name)", file.path]).status == 0) }
+        defer { for _ in 0..<2 { _ = try? run("/bin/umount", [file.path]) } }
+        for options in [["-o", "NS,NSFS,PID"], ["-W", "-o", "NS,NSFS"], ["-J", "-o", "NS,NSFS"], ["-o", "NS,NSFS,COMMAND"]] {
+            let arguments = options + ["-t", "net", "-p", "\(holder.pid)"]
+            let ours = try swlsns(arguments)
+            #expect(ours.stdout == (try run("/usr/bin/lsns", arguments)).stdout, "\(arguments): \(ours)")
+        }
+    }
+
+    /// A network namespace that only a socket holds takes its owner from its user namespace; the
+    /// user namespace that owns a bind-mounted namespace is a row whatever the columns.
+    @Test func processlessNamespacesHaveOwners() throws {
+        let target = try TargetProcess(Host.swunshare, ["-r", "--net", "bash", "-c",
+                                                        "ip link set lo up; exec 7<>/dev/udp/127.0.0.1/9; exec \(Host.swunshare) --net sleep 600"],
+                                       sleeper: [])
+        let socketRows = lines(try swlsns(["-P", "-t", "net", "-r", "-n", "-o", "NPROCS,USER,ONS"]).stdout)
+        let owner = try #require(namespaceID(target.pid, "user"))
+        #expect(socketRows.contains("0 root \(owner)"), "\(socketRows)")
+        let file = ScratchFile()
+        #expect(try swunshare(["-r", "--uts=\(file.path)", "true"]).status == 0)
+        defer { _ = try? run("/bin/umount", [file.path]) }
+        var st = stat()
+        #expect(stat(file.path, &st) == 0)
+        let row = try #require(rows(try swlsns(["-P", "-r", "-n", "-o", "NS,ONS"]).stdout)[String(st.st_ino)])
+        let utsOwner = String(try #require(row.split(separator: " ").last))
+        // Other tests make and drop namespaces meanwhile: what is compared is this test's owner.
+        #expect(rows(try swlsns(["-l", "-r", "-n", "-o", "NS,TYPE"]).stdout)[utsOwner] == "\(utsOwner) user")
     }
 }

@@ -13,16 +13,19 @@ public struct LsnsCommand: Sendable {
     public var headings = true
     public var truncate = true
     public var wrap = true
-    /// Columns to show; nil: the defaults.
-    public var columns: [LsnsColumn]?
-    /// Columns added to the defaults with `-o +LIST`.
-    public var extraColumns: [LsnsColumn] = []
+    /// The columns shown, in order.
+    public var shownColumns: [LsnsColumn] = []
+    /// `--task`; nil also for `-p 0`, which util-linux takes as no filter.
     public var pid: pid_t?
     public var kinds: [NamespaceKind] = []
     public var persistentOnly = false
     public var filter: FilterExpression?
-    /// The namespace operand: its processes are listed.
+    /// The namespace operand: its processes are listed. nil also for the operand 0, which
+    /// util-linux takes as no operand (the whole list, with the operand's columns).
     public var namespace: UInt64?
+    /// The last `-o` (util-linux keeps only the last), applied after the defaults or `--output-all`.
+    private var outputList: String?
+    private var outputAll = false
 
     public init() {}
 
@@ -41,25 +44,68 @@ public struct LsnsCommand: Sendable {
         var command = LsnsCommand()
         var seen: [LsnsOption] = []
         for option in parsed.options {
-            try command.apply(option.tag, option.value)
+            // As util-linux's err_exclusive_options: checked as getopt returns each option.
+            for (first, second) in [(LsnsOption.json, LsnsOption.raw), (.persistent, .task), (.list, .tree)]
+            where (option.tag == first && seen.contains(second)) || (option.tag == second && seen.contains(first)) {
+                let names = [first, second].compactMap { tag in LsnsOption.table.first { $0.tag == tag }?.long }
+                throw SwnsError("mutually exclusive arguments: " + names.map { "--" + $0 }.joined(separator: " "))
+            }
             seen.append(option.tag)
-            if command.action == .help || command.action == .version { return command }
+            try command.apply(option.tag, option.value)
+            if command.action != .run { return command }
         }
         if let error = parsed.error { throw .usage(error.getoptMessage) }
-        for (first, second) in [(LsnsOption.json, LsnsOption.raw), (.persistent, .task), (.list, .tree)]
-        where seen.contains(first) && seen.contains(second) {
-            let names = [first, second].compactMap { tag in LsnsOption.table.first { $0.tag == tag }?.long }
-            throw SwnsError("mutually exclusive arguments: " + names.map { "--" + $0 }.joined(separator: " "))
-        }
-        if parsed.operands.count > 1 { throw .usage("\(program): too many arguments\n") }
-        if let operand = parsed.operands.first {
-            guard let id: UInt64 = decimalNumber(operand.utf8) else {
-                throw SwnsError("invalid namespace argument: '\(operand)'")
-            }
+        // As util-linux: the first operand; the others are ignored.
+        var operand = false
+        if let text = parsed.operands.first {
             if command.pid != nil { throw SwnsError("--task is mutually exclusive with <namespace>") }
-            command.namespace = id
+            let id = try Self.unsignedNumber(text, "invalid namespace argument")
+            command.namespace = id == 0 ? nil : id
+            operand = true
         }
+        let tree = command.tree
+        var columns: [LsnsColumn] = []
+        if command.outputAll {
+            columns = LsnsColumn.allCases
+        } else if operand {
+            columns = [.pid, .ppid, .user, .command]
+        } else {
+            columns = [.ns, .type, .nprocs, .pid, .user]
+            if command.kinds.contains(.net) { columns += [.netnsid, .nsfs] }
+            columns.append(.command)
+        }
+        // As util-linux: the process tree is the default where the default columns are, and for
+        // the operand; --output-all without an operand is a list.
+        if tree == nil && !command.list && (operand || !command.outputAll) { command.tree = .process }
+        if let list = command.outputList {
+            let adding = list.hasPrefix("+")
+            let named = try Self.columns(adding ? String(list.dropFirst()) : list)
+            columns = adding ? columns + named : named
+        }
+        command.shownColumns = columns
         return command
+    }
+
+    /// util-linux's strtou64_or_err: leading blanks and a sign as strtoumax takes them, a
+    /// negative number out of range.
+    static func unsignedNumber(_ text: String, _ message: String) throws(SwnsError) -> UInt64 {
+        switch CNumber.parse(Array(text.utf8)) {
+        case .value(let negative, let magnitude) where !negative || magnitude == 0: return magnitude
+        case .value, .outOfRange: throw SwnsError("\(message): '\(text)': Numerical result out of range")
+        case .invalid: throw SwnsError("\(message): '\(text)'")
+        }
+    }
+
+    /// util-linux's strtos32_or_err.
+    static func signedNumber(_ text: String, _ message: String) throws(SwnsError) -> Int32 {
+        switch CNumber.parse(Array(text.utf8)) {
+        case .value(let negative, let magnitude):
+            if !negative && magnitude <= UInt64(Int32.max) { return Int32(magnitude) }
+            if negative && magnitude <= UInt64(Int32.max) + 1 { return Int32(truncatingIfNeeded: 0 &- Int64(magnitude)) }
+            throw SwnsError("\(message): '\(text)': Numerical result out of range")
+        case .outOfRange: throw SwnsError("\(message): '\(text)': Numerical result out of range")
+        case .invalid: throw SwnsError("\(message): '\(text)'")
+        }
     }
 
     private mutating func apply(_ option: LsnsOption, _ value: String?) throws(SwnsError) {
@@ -70,20 +116,11 @@ public struct LsnsCommand: Sendable {
         case .noHeadings: headings = false
         case .noTruncate: truncate = false
         case .noWrap: wrap = false
-        case .output:
-            var text = value ?? ""
-            if text.hasPrefix("+") {
-                text.removeFirst()
-                extraColumns += try Self.columns(text)
-            } else {
-                columns = try Self.columns(text)
-            }
-        case .outputAll: columns = LsnsColumn.allCases
+        case .output: outputList = value ?? ""
+        case .outputAll: outputAll = true
         case .task:
-            guard let text = value, let number: pid_t = decimalNumber(text.utf8), number > 0 else {
-                throw SwnsError("invalid PID argument: '\(value ?? "")'")
-            }
-            pid = number
+            let number = try Self.signedNumber(value ?? "", "invalid PID argument")
+            pid = number == 0 ? nil : number
         case .type:
             guard let kind = NamespaceKind.named(value ?? "") else {
                 throw SwnsError("unknown namespace type: \(value ?? "")")
@@ -107,24 +144,52 @@ public struct LsnsCommand: Sendable {
         }
     }
 
+    /// util-linux's string_to_idarray: an empty list, or an empty name, fails without a message;
+    /// an unknown name is reported with the rest of the list after it.
     static func columns(_ list: String) throws(SwnsError) -> [LsnsColumn] {
+        if list.isEmpty { throw .reported(status: 1) }
         var result: [LsnsColumn] = []
-        for name in list.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let column = LsnsColumn.named(String(name)) else { throw SwnsError("unknown column: \(name)") }
+        var rest = Substring(list)
+        while !rest.isEmpty {
+            let name = rest.prefix { $0 != "," }
+            // "NS," names "NS," as a whole: string_to_idarray ends the last name at the end of the string.
+            let whole = name.endIndex < rest.endIndex && rest.index(after: name.endIndex) == rest.endIndex
+            if name.isEmpty { throw .reported(status: 1) }
+            guard !whole, let column = LsnsColumn.named(String(name)) else { throw SwnsError("unknown column: \(rest)") }
             result.append(column)
+            rest = rest[name.endIndex...].dropFirst()
         }
         return result
     }
+}
 
-    /// The columns shown: the defaults (with NETNSID and NSFS for `-t net` alone), or the chosen ones.
-    public var shownColumns: [LsnsColumn] {
-        if namespace != nil { return [.pid, .ppid, .user, .command] }
-        var shown = columns ?? {
-            var defaults: [LsnsColumn] = [.ns, .type, .nprocs, .pid, .user]
-            if kinds.count == 1 && kinds[0] == .net { defaults += [.netnsid, .nsfs] }
-            return defaults + [.command]
-        }()
-        shown += extraColumns
-        return shown
+/// A number as strtoimax and strtoumax read it: blanks, a sign, decimal digits, nothing after.
+enum CNumber: Equatable {
+    case value(negative: Bool, magnitude: UInt64)
+    case outOfRange
+    case invalid
+
+    static func parse(_ bytes: [UInt8]) -> CNumber {
+        var at = 0
+        while at < bytes.count, bytes[at] == 0x20 || (0x09...0x0d).contains(bytes[at]) { at += 1 }
+        var negative = false
+        if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") {
+            negative = bytes[at] == UInt8(ascii: "-")
+            at += 1
+        }
+        let start = at
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while at < bytes.count, bytes[at] >= 48 && bytes[at] <= 57 {
+            let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = times.addingReportingOverflow(UInt64(bytes[at] - 48))
+            overflow = overflow || o1 || o2
+            magnitude = plus
+            at += 1
+        }
+        if at == start { return .invalid }
+        // strtoimax clamps a negative number beyond INT64_MIN and says ERANGE before the end is looked at.
+        if overflow || (negative && magnitude > UInt64(Int64.max) + 1) { return .outOfRange }
+        return at == bytes.count ? .value(negative: negative, magnitude: magnitude) : .invalid
     }
 }

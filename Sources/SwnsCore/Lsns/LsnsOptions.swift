@@ -3,6 +3,7 @@ public enum LsnsOption: Hashable, Sendable {
     case json, list, noHeadings, output, outputAll, task, persistent, raw, type, noTruncate, noWrap, tree
     case filter, listColumns, help, version
 
+    /// In the order of util-linux 2.42's usage().
     public static let table: [OptionSpec<LsnsOption>] = [
         OptionSpec(.json, long: "json", short: "J", help: "use JSON output format"),
         OptionSpec(.list, long: "list", short: "l", help: "use list format output"),
@@ -10,10 +11,11 @@ public enum LsnsOption: Hashable, Sendable {
         OptionSpec(.output, long: "output", short: "o", argument: .required, value: "<list>",
                    help: "define which output columns to use"),
         OptionSpec(.outputAll, long: "output-all", help: "output all columns"),
-        OptionSpec(.persistent, long: "persistent", short: "P",
-                   help: "namespaces without processes (held by a mount or a descriptor)"),
+        OptionSpec(.persistent, long: "persistent", short: "P", help: "namespaces without processes"),
         OptionSpec(.task, long: "task", short: "p", argument: .required, value: "<pid>",
                    help: "print process namespaces"),
+        OptionSpec(.filter, long: "filter", short: "Q", argument: .required, value: "<expr>",
+                   help: "apply display filter"),
         OptionSpec(.raw, long: "raw", short: "r", help: "use the raw output format"),
         OptionSpec(.noTruncate, long: "notruncate", short: "u", help: "don't truncate text in columns"),
         OptionSpec(.noWrap, long: "nowrap", short: "W", help: "don't use multi-line representation"),
@@ -21,25 +23,23 @@ public enum LsnsOption: Hashable, Sendable {
                    help: "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)"),
         OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
                    help: "use tree format (parent, owner, or process)"),
-        OptionSpec(.filter, long: "filter", short: "Q", argument: .required, value: "<expr>",
-                   help: "apply display filter"),
+        OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),
         OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
         OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
-        OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),
     ]
 
-    public static let parser = CommandLineParser(options: table, stopAtFirstOperand: false)
+    /// util-linux's long_opts order, which getopt's ambiguity message follows.
+    public static let parser = CommandLineParser(
+        options: table,
+        getoptOrder: ["json", "task", "help", "output", "output-all", "persistent", "filter", "notruncate", "version",
+                      "noheadings", "nowrap", "list", "raw", "type", "tree", "list-columns"],
+        stopAtFirstOperand: false)
 
+    /// As util-linux 2.42: the columns are listed by --list-columns, not here.
     public static var helpText: String {
-        var text = HelpText.render(usage: ["swlsns [options] [<namespace>]"], summary: "List system namespaces.",
-                                   options: table, manPage: "swlsns(8)", column: 24, wideOnOwnLine: false,
-                                   alignLongOnly: true)
-        let columns = LsnsColumn.allCases.map { column in
-            String(repeating: " ", count: max(0, 12 - column.name.count)) + column.name + "  " + column.help + "\n"
-        }.joined()
-        let footer = "\nFor more details see swlsns(8).\n"
-        text.removeLast(footer.count)
-        return text + "\nAvailable output columns:\n" + columns + footer
+        HelpText.render(usage: ["swlsns [options] [<namespace>]"], summary: "List system namespaces.",
+                        options: table, manPage: "swlsns(8)", column: 24, wideOnOwnLine: false,
+                        alignLongOnly: true)
     }
 }
 

@@ -9,7 +9,7 @@ public struct LsnsReport {
     private let accounts: [AccountEntry]
     /// The command line of each process, read once (rows share their lowest PIDs), by index in
     /// `scan.processes`.
-    private var commands: [String?] = []
+    private var commands: [[UInt8]?] = []
 
     public init(_ command: LsnsCommand) {
         self.command = command
@@ -17,7 +17,7 @@ public struct LsnsReport {
         let kinds = command.kinds.isEmpty ? NamespaceKind.all : command.kinds
         let treeNeedsAll = command.tree == .parent || command.tree == .owner
         scan = NamespaceScan(kinds: treeNeedsAll ? NamespaceKind.all : kinds)
-        commands = [String?](repeating: nil, count: scan.processes.count)
+        commands = [[UInt8]?](repeating: nil, count: scan.processes.count)
     }
 
     /// The columns the rows need: shown ones and those the filter reads.
@@ -25,18 +25,31 @@ public struct LsnsReport {
         command.shownColumns + (command.filter?.columns.compactMap(LsnsColumn.named) ?? [])
     }
 
-    public mutating func render(terminalWidth: Int?) throws(SwnsError) -> String {
-        var text = ""
-        try render(terminalWidth: terminalWidth) { text += $0 }
-        return text
+    public mutating func render(terminalWidth: Int?) throws(SwnsError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try render(terminalWidth: terminalWidth) { bytes += $0 }
+        return bytes
+    }
+
+    /// libsmartcols's width for a terminal: what the terminal says, else $COLUMNS, else 80 (a
+    /// terminal of 0 columns); no width when the output is not a terminal.
+    static func outputWidth(reported: Int?) -> Int? {
+        if let reported { return reported }
+        guard isatty(STDOUT_FILENO) != 0 else { return nil }
+        if let value = getenv("COLUMNS"), case .value(false, let columns) = CNumber.parse(Array(String(cString: value).utf8)),
+           columns > 0, columns <= UInt64(Int32.max) {
+            return Int(columns)
+        }
+        return 80
     }
 
     /// Writes the report in pieces through `write`.
-    public mutating func render(terminalWidth: Int?, to write: (String) -> Void) throws(SwnsError) {
+    public mutating func render(terminalWidth reported: Int?, to write: ([UInt8]) -> Void) throws(SwnsError) {
+        let terminalWidth = Self.outputWidth(reported: reported)
         if let id = command.namespace { return try renderProcesses(of: id, terminalWidth: terminalWidth).render(to: write) }
 
         let needed = neededColumns
-        let tree = command.tree ?? (command.list ? nil : .process)
+        let tree = command.tree
         let ancestors = tree == .parent || tree == .owner
         if ancestors || needed.contains(.pns) || needed.contains(.ons) {
             if !scan.resolveRelations(ancestors: ancestors) {
@@ -44,13 +57,12 @@ public struct LsnsReport {
                                 status: 2)
             }
         }
-        if needed.contains(.user) || needed.contains(.uid) { scan.resolveOwnerUIDs() }
         let netnsids = needed.contains(.netnsid) ? netnsIDs() : []
 
         // The rows: the chosen types, the task's namespaces, persistent ones, then the filter.
         var table = makeTable(tree: tree)
         let shown = command.shownColumns
-        func project(_ row: [String?]) -> Table.Row { Table.Row(shown.map { row[$0.rawValue] }) }
+        func project(_ row: [[UInt8]?]) -> Table.Row { Table.Row(shown.map { row[$0.rawValue] }) }
         var kept: [(at: Int, line: Table.Row)] = []
         for at in scan.sortedIndices {
             let namespace = scan.namespaces[at]
@@ -114,7 +126,6 @@ public struct LsnsReport {
             for row in made { row.children = [] }
             table.roots = made
         }
-        if table.roots.isEmpty { return }
         if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
         table.render(to: write)
     }
@@ -126,56 +137,61 @@ public struct LsnsReport {
                          rightAligned: (column.numeric || column == .netnsid) && !(tree != nil && tree != .process && column == .ns),
                          numeric: column.numeric,
                          tree: tree == .process ? column == .command : (tree != nil && column == .ns),
-                         widthHint: column.widthHint)
+                         widthHint: column.widthHint, wrapsLines: column == .nsfs && command.wrap)
         }, jsonName: "namespaces")
         table.format = command.format
         table.headings = command.headings
-        table.wrap = command.wrap
+        table.utf8 = Table.localeIsUTF8()
         table.truncatable = shown.indices.filter { shown[$0] == .command }
         return table
     }
 
-    /// Every column's value for a namespace, by `LsnsColumn.rawValue`.
-    private mutating func cells(_ namespace: ScannedNamespace, netnsids: [(id: UInt64, value: String)]) -> [String?] {
-        let pid = namespace.pids.first
+    /// Every column's value for a namespace, by `LsnsColumn.rawValue`; `pid`: the process whose
+    /// values are shown (the lowest PID, or each process for the namespace operand).
+    private mutating func cells(_ namespace: ScannedNamespace, netnsids: [(id: UInt64, value: String)],
+                                pid chosen: pid_t? = nil) -> [[UInt8]?] {
+        let pid = chosen ?? namespace.pids.first
         let index = pid.flatMap { scan.processIndex($0) }
         let process = index.flatMap { scan.details($0) ? scan.processes[$0] : nil }
         let uid = process?.uid ?? namespace.ownerUID
-        var row = [String?](repeating: nil, count: LsnsColumn.allCases.count)
-        row[LsnsColumn.ns.rawValue] = String(namespace.id)
-        row[LsnsColumn.type.rawValue] = namespace.kind.name
-        row[LsnsColumn.path.rawValue] = namespace.path
-        row[LsnsColumn.nprocs.rawValue] = String(namespace.pids.count)
-        row[LsnsColumn.pid.rawValue] = pid.map { String($0) }
-        row[LsnsColumn.ppid.rawValue] = process.map { String($0.ppid) }
+        var row = [[UInt8]?](repeating: nil, count: LsnsColumn.allCases.count)
+        func set(_ column: LsnsColumn, _ text: String?) { row[column.rawValue] = text.map { Array($0.utf8) } }
+        set(.ns, String(namespace.id))
+        set(.type, namespace.kind.name)
+        row[LsnsColumn.path.rawValue] = pid.map { Array("/proc/\($0)/ns/\(namespace.kind.procEntry)".utf8) } ?? namespace.path
+        set(.nprocs, String(namespace.pids.count))
+        set(.pid, pid.map { String($0) })
+        set(.ppid, process.map { String($0.ppid) })
         row[LsnsColumn.command.rawValue] = pid.flatMap { commandLine(of: $0) }
-        row[LsnsColumn.uid.rawValue] = uid.map { String($0) }
-        row[LsnsColumn.user.rawValue] = uid.map { userName($0) }
-        if namespace.kind == .net { row[LsnsColumn.netnsid.rawValue] = netnsids.first { $0.id == namespace.id }?.value }
-        row[LsnsColumn.nsfs.rawValue] = namespace.mounts.isEmpty ? nil : namespace.mounts.joined(separator: "\n")
-        row[LsnsColumn.pns.rawValue] = namespace.parent.map { String($0) }
-        row[LsnsColumn.ons.rawValue] = namespace.owner.map { String($0) }
+        set(.uid, uid.map { String($0) })
+        set(.user, uid.map { userName($0) })
+        if namespace.kind == .net { set(.netnsid, netnsids.first { $0.id == namespace.id }?.value) }
+        // As util-linux: one mount point a line, or after a comma with --nowrap (and --raw).
+        let separator = UInt8(ascii: command.wrap ? "\n" : ",")
+        row[LsnsColumn.nsfs.rawValue] = namespace.mounts.isEmpty ? nil : Array(namespace.mounts.joined(separator: [separator]))
+        set(.pns, namespace.parent.map { String($0) })
+        set(.ons, namespace.owner.map { String($0) })
         return row
     }
 
-    static func filterValue(_ row: [String?], _ name: String) -> FilterValue {
-        guard let column = LsnsColumn.named(name), let text = row[column.rawValue] else { return .none }
+    static func filterValue(_ row: [[UInt8]?], _ name: String) -> FilterValue {
+        guard let column = LsnsColumn.named(name), let bytes = row[column.rawValue] else { return .none }
+        let text = String(decoding: bytes, as: UTF8.self)
         if column.numeric, let number = Int64(text) { return .number(number) }
-        return .string(text.split(separator: "\n").joined(separator: ","))
+        return .string(text)
     }
 
-    /// /proc/PID/cmdline with its NULs as spaces; the command name when it is empty (kernel threads).
-    private mutating func commandLine(of pid: pid_t) -> String? {
+    /// /proc/PID/cmdline with its NULs as spaces, less the last one (as util-linux: empty
+    /// arguments at the end keep their spaces); the command name when it is empty (kernel threads).
+    private mutating func commandLine(of pid: pid_t) -> [UInt8]? {
         guard let at = scan.processIndex(pid) else { return nil }
         if let known = commands[at] { return known }
         guard scan.details(at) else { return nil }
         let process = scan.processes[at]
         var text = process.comm
         if case .success(var bytes) = Kernel.readFile("/proc/\(pid)/cmdline") {
-            while bytes.last == 0 { bytes.removeLast() }
-            if !bytes.isEmpty {
-                text = String(decoding: bytes.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-            }
+            if bytes.last == 0 { bytes.removeLast() }
+            if !bytes.isEmpty { text = bytes.map { $0 == 0 ? UInt8(ascii: " ") : $0 } }
         }
         commands[at] = text
         return text
@@ -193,7 +209,7 @@ public struct LsnsReport {
         var result: [(UInt64, String)] = []
         for namespace in scan.namespaces where namespace.kind == .net {
             guard let path = namespace.path else { continue }
-            let fd = Kernel.open(path, O_RDONLY)
+            let fd = NamespaceScan.open(path)
             guard fd >= 0 else { continue }
             defer { Glibc.close(fd) }
             guard NamespaceFiles.inode(fd) == namespace.id else { continue }
@@ -203,24 +219,33 @@ public struct LsnsReport {
         return result
     }
 
-    /// `swlsns NS`: the processes in namespace NS, as a process tree.
+    /// `swlsns NS`: the processes in namespace NS, a row each, as a process tree unless --list
+    /// or --tree=parent|owner.
     private mutating func renderProcesses(of id: UInt64, terminalWidth: Int?) throws(SwnsError) -> Table {
-        guard let namespace = scan.namespace(id) else { throw SwnsError("not found namespace: \(id)") }
-        var table = Table(columns: [Table.Column("PID", rightAligned: true, numeric: true,
-                                                 widthHint: LsnsColumn.pid.widthHint),
-                                    Table.Column("PPID", rightAligned: true, numeric: true,
-                                                 widthHint: LsnsColumn.ppid.widthHint),
-                                    Table.Column("USER"), Table.Column("COMMAND", tree: !command.list)],
-                          jsonName: "namespaces")
-        table.format = command.format
-        table.headings = command.headings
-        table.truncatable = [3]
+        guard let namespace = scan.namespace(id),
+              command.kinds.isEmpty || command.kinds.contains(namespace.kind) else {
+            throw SwnsError("not found namespace: \(id)")
+        }
+        let needed = neededColumns
+        if needed.contains(.pns) || needed.contains(.ons) {
+            if !scan.resolveRelations(ancestors: false) {
+                throw SwnsError("the kernel does not support the namespace ioctls (NS_GET_PARENT, NS_GET_USERNS)",
+                                status: 2)
+            }
+        }
+        let netnsids = needed.contains(.netnsid) ? netnsIDs() : []
+        let namespaceNow = scan.namespace(id) ?? namespace
+        let shown = command.shownColumns
+        var table = makeTable(tree: command.tree == .process ? .process : nil)
+        let drawsTree = command.tree == .process && shown.contains(.command)
         var lines: [(pid: pid_t, row: Table.Row)] = []
-        for pid in namespace.pids {
+        for pid in namespaceNow.pids {
             guard let at = scan.processIndex(pid), scan.details(at) else { continue }
             let process = scan.processes[at]
-            let line = Table.Row([String(pid), String(process.ppid), userName(process.uid), commandLine(of: pid)])
-            if !command.list, let parent = lines.first(where: { $0.pid == process.ppid }) {
+            let row = cells(namespaceNow, netnsids: netnsids, pid: pid)
+            if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
+            let line = Table.Row(shown.map { row[$0.rawValue] })
+            if drawsTree, let parent = lines.first(where: { $0.pid == process.ppid }) {
                 parent.row.children.append(line)
             } else {
                 table.roots.append(line)

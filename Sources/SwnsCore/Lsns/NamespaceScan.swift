@@ -10,7 +10,7 @@ public struct ScannedProcess: Sendable {
     public var ppid: pid_t = -1
     public var uid: UInt32 = 0
     /// The command name from /proc/PID/stat (the COMMAND of a process without a command line).
-    public var comm = ""
+    public var comm: [UInt8] = []
 }
 
 /// One namespace, with what holds it.
@@ -22,11 +22,11 @@ public struct ScannedNamespace: Sendable {
     /// The processes in it, lowest PID first.
     public var pids: [pid_t] = []
     /// Bind mounts of it (nsfs entries in our mount table).
-    public var mounts: [String] = []
+    public var mounts: [[UInt8]] = []
     /// What holds it when no process is in it: a bind mount or /proc/PID/fd/N.
-    var heldBy: String?
+    var heldBy: [UInt8]?
     /// A path that opens it: /proc/PID/ns/TYPE of its lowest PID, else what holds it.
-    public var path: String? { pids.first.map { "/proc/\($0)/ns/\(kind.procEntry)" } ?? heldBy }
+    public var path: [UInt8]? { pids.first.map { Array("/proc/\($0)/ns/\(kind.procEntry)".utf8) } ?? heldBy }
     /// Filled in on demand: the parent (pid and user namespaces) and the owning user namespace.
     public var parent: UInt64?
     public var owner: UInt64?
@@ -47,6 +47,9 @@ public struct NamespaceScan {
     public private(set) var namespaces: [ScannedNamespace] = []
     /// Namespace index by inode: sorted inodes and their indices, for binary search.
     private var index: [(id: UInt64, at: Int)] = []
+    /// A descriptor of each network namespace that a socket showed, kept until the namespaces
+    /// without processes have been resolved: nothing else opens them.
+    private var socketNamespaces: [(id: UInt64, fd: Int32)] = []
 
     /// `kinds`: the types to look at (lsns -t).
     public init(kinds: [NamespaceKind] = NamespaceKind.all) {
@@ -55,7 +58,7 @@ public struct NamespaceScan {
         defer { Glibc.close(procfd) }
         let wanted = NamespaceKind.all.map { kind in kinds.contains { $0.mask == kind.mask } }
         var found: [(id: UInt64, kind: UInt8, pid: pid_t)] = []
-        var held: [(id: UInt64, path: String)] = []
+        var held: [(id: UInt64, path: [UInt8])] = []
         let pids = Processes.all()
         // Grown once: reallocating big arrays leaves the heap larger than what is in use.
         processes.reserveCapacity(pids.count)
@@ -68,7 +71,8 @@ public struct NamespaceScan {
             for (kind, id) in process.namespaces.enumerated() where id != 0 {
                 found.append((id, UInt8(kind), pid))
             }
-            Self.readDescriptors(pid, name: name, procfd: procfd, wanted: wanted, into: &found, held: &held)
+            Self.readDescriptors(pid, name: name, procfd: procfd, wanted: wanted, into: &found, held: &held,
+                                 sockets: &socketNamespaces)
         }
         processes.sort { $0.pid < $1.pid }
 
@@ -90,6 +94,7 @@ public struct NamespaceScan {
             if let at = position(of: entry.id), namespaces[at].heldBy == nil { namespaces[at].heldBy = entry.path }
         }
         addMounts(wanted: wanted)
+        resolveProcessless()
     }
 
     /// The namespace with inode `id`.
@@ -168,10 +173,10 @@ public struct NamespaceScan {
     }
 
     /// "PID (comm) S PPID ...": the command may hold spaces and parentheses, so it ends at the last ')'.
-    static func parseStat(_ bytes: [UInt8]) -> (comm: String, ppid: pid_t)? {
+    static func parseStat(_ bytes: [UInt8]) -> (comm: [UInt8], ppid: pid_t)? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
               let close = bytes.lastIndex(of: UInt8(ascii: ")")), open < close else { return nil }
-        let comm = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+        let comm = Array(bytes[(open + 1)..<close])
         let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
         guard fields.count >= 2 else { return nil }
         var ppid: pid_t = 0
@@ -186,7 +191,8 @@ public struct NamespaceScan {
     /// namespace is asked of the kernel through a copy of the socket (pidfd_getfd, SIOCGSKNS).
     private static func readDescriptors(_ pid: pid_t, name: String, procfd: Int32,
                                         wanted: [Bool], into found: inout [(id: UInt64, kind: UInt8, pid: pid_t)],
-                                        held: inout [(id: UInt64, path: String)]) {
+                                        held: inout [(id: UInt64, path: [UInt8])],
+                                        sockets: inout [(id: UInt64, fd: Int32)]) {
         let directory = openat(procfd, name + "/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { return }
         defer { Glibc.close(directory) }
@@ -217,7 +223,7 @@ public struct NamespaceScan {
                 let link = target.prefix(size).map { UInt8(bitPattern: $0) }
                 if let (kind, id) = parseNamespaceLink(link), wanted[kind] {
                     found.append((id, UInt8(kind), pid))
-                    held.append((id, "/proc/\(pid)/fd/\(fd)"))
+                    held.append((id, Array("/proc/\(pid)/fd/\(fd)".utf8)))
                 } else if wanted[netKind], link.starts(with: Array("socket:".utf8)) {
                     if pidfd < 0 { pidfd = swns_pidfd_open(pid, 0) }
                     guard pidfd >= 0 else { continue }
@@ -226,7 +232,13 @@ public struct NamespaceScan {
                     let namespace = swns_ioctl_none(copy, UInt(SWNS_SIOCGSKNS))
                     Glibc.close(copy)
                     guard namespace >= 0 else { continue }
-                    if let id = NamespaceFiles.inode(namespace) { found.append((id, UInt8(netKind), pid)) }
+                    if let id = NamespaceFiles.inode(namespace) {
+                        found.append((id, UInt8(netKind), pid))
+                        if !sockets.contains(where: { $0.id == id }) {
+                            sockets.append((id, namespace))
+                            continue
+                        }
+                    }
                     Glibc.close(namespace)
                 }
             }
@@ -257,18 +269,18 @@ public struct NamespaceScan {
             guard fields.count > 4, let (kind, id) = Self.parseNamespaceLink(Array(fields[3].utf8)), wanted[kind] else {
                 continue
             }
-            let mountpoint = Self.unescapeMountField(String(fields[4]))
+            let mountpoint = Self.unescapeMountField(Array(fields[4].utf8))
             let at = insert(ScannedNamespace(id: id, kind: NamespaceKind.all[kind]))
-            namespaces[at].mounts.append(mountpoint)
+            // As util-linux: a mount point shown once (shared propagation repeats it).
+            if !namespaces[at].mounts.contains(mountpoint) { namespaces[at].mounts.append(mountpoint) }
             if namespaces[at].heldBy == nil { namespaces[at].heldBy = mountpoint }
         }
     }
 
     /// mountinfo writes space, tab, newline and backslash as \040, \011, \012, \134.
-    static func unescapeMountField(_ text: String) -> String {
-        guard text.contains("\\") else { return text }
+    static func unescapeMountField(_ source: [UInt8]) -> [UInt8] {
+        guard source.contains(UInt8(ascii: "\\")) else { return source }
         var bytes: [UInt8] = []
-        let source = Array(text.utf8)
         var index = 0
         while index < source.count {
             if source[index] == UInt8(ascii: "\\"), index + 3 < source.count,
@@ -280,7 +292,14 @@ public struct NamespaceScan {
                 index += 1
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
+    }
+
+    /// Opens a path of bytes read-only (a mount point need not be UTF-8).
+    static func open(_ path: [UInt8]) -> Int32 {
+        (path + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
+        }
     }
 
     /// A small /proc file read with one read(2).
@@ -296,20 +315,46 @@ public struct NamespaceScan {
 }
 
 extension NamespaceScan {
-    /// The uid that owns each namespace without processes: the owner of its user namespace
-    /// (NS_GET_USERNS, then NS_GET_OWNER_UID), or of itself for a user namespace.
-    public mutating func resolveOwnerUIDs() {
-        for at in namespaces.indices where namespaces[at].pids.isEmpty && namespaces[at].ownerUID == nil {
-            guard let path = namespaces[at].path else { continue }
-            let fd = Kernel.open(path, O_RDONLY)
+    /// As util-linux's add_namespace_for_nsfd: for each namespace that no process is in (held by
+    /// a bind mount, a descriptor or a socket), its owner and parent, the uid that owns its user
+    /// namespace, and the owners and parents that are not yet known, up to the top: they are rows
+    /// whatever the columns.
+    private mutating func resolveProcessless() {
+        var queue: [(id: UInt64, fd: Int32)] = []
+        for namespace in namespaces where namespace.pids.isEmpty {
+            if let kept = socketNamespaces.firstIndex(where: { $0.id == namespace.id }) {
+                queue.append(socketNamespaces.remove(at: kept))
+                continue
+            }
+            guard let path = namespace.path else { continue }
+            let fd = Self.open(path)
             guard fd >= 0 else { continue }
+            if NamespaceFiles.inode(fd) == namespace.id { queue.append((namespace.id, fd)) } else { Glibc.close(fd) }
+        }
+        for entry in socketNamespaces { Glibc.close(entry.fd) }
+        socketNamespaces = []
+        while let (id, fd) = queue.popLast() {
             defer { Glibc.close(fd) }
-            guard NamespaceFiles.inode(fd) == namespaces[at].id else { continue }
-            let userFD = namespaces[at].kind == .user ? fd : swns_ioctl_none(fd, SWNS_NS_GET_USERNS)
-            guard userFD >= 0 else { continue }
-            defer { if userFD != fd { Glibc.close(userFD) } }
+            let kind = namespace(id)?.kind ?? .user
+            let ownerFD = swns_ioctl_none(fd, SWNS_NS_GET_USERNS)
+            let parentFD = kind == .pid || kind == .user ? swns_ioctl_none(fd, SWNS_NS_GET_PARENT) : -1
             var uid: UInt32 = 0
-            if swns_ioctl_u32(userFD, SWNS_NS_GET_OWNER_UID, &uid) == 0 { namespaces[at].ownerUID = uid }
+            if swns_ioctl_u32(kind == .user ? fd : ownerFD, SWNS_NS_GET_OWNER_UID, &uid) == 0 {
+                update(id) { $0.ownerUID = uid }
+            }
+            for (relatedFD, isParent) in [(ownerFD, false), (parentFD, true)] where relatedFD >= 0 {
+                guard let relatedID = NamespaceFiles.inode(relatedFD), relatedID != id else {
+                    Glibc.close(relatedFD)
+                    continue
+                }
+                update(id) { if isParent { $0.parent = relatedID } else { $0.owner = relatedID } }
+                if self.namespace(relatedID) == nil {
+                    insert(ScannedNamespace(id: relatedID, kind: isParent ? kind : .user))
+                    queue.append((relatedID, relatedFD))
+                } else {
+                    Glibc.close(relatedFD)
+                }
+            }
         }
     }
 
@@ -328,7 +373,7 @@ extension NamespaceScan {
         var queue: [(id: UInt64, fd: Int32)] = []
         for namespace in namespaces {
             guard let path = namespace.path else { continue }
-            let fd = Kernel.open(path, O_RDONLY)
+            let fd = Self.open(path)
             guard fd >= 0 else { continue }
             // Still the same namespace: not a process or descriptor that has gone and been reused.
             if NamespaceFiles.inode(fd) == namespace.id { queue.append((namespace.id, fd)) } else { Glibc.close(fd) }

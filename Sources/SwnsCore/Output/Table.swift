@@ -1,5 +1,8 @@
+import Glibc
+
 /// util-linux's libsmartcols output, for the tools that print tables: aligned columns, a tree in one
-/// column, raw output with escaped cells, and JSON.
+/// column, raw output with escaped cells, and JSON. Cells are bytes, as the kernel gives them: a
+/// command line need not be UTF-8, and no output turns a byte into U+FFFD.
 public struct Table {
     public struct Column {
         public var name: String
@@ -11,23 +14,28 @@ public struct Table {
         /// libsmartcols's absolute width hint: a column whose cells are at least as wide as its
         /// heading, but narrower than the hint, is widened to the hint.
         public var widthHint = 0
+        /// A newline in a cell starts another line of it (SCOLS_FL_WRAPNL, lsns's NSFS); in other
+        /// columns it is escaped like any control character.
+        public var wrapsLines = false
 
         public init(_ name: String, rightAligned: Bool = false, numeric: Bool = false, tree: Bool = false,
-                    widthHint: Int = 0) {
+                    widthHint: Int = 0, wrapsLines: Bool = false) {
             self.name = name
             self.rightAligned = rightAligned
             self.numeric = numeric
             self.tree = tree
             self.widthHint = widthHint
+            self.wrapsLines = wrapsLines
         }
     }
 
     public final class Row {
-        /// One value per column; nil is empty (JSON null). A value may hold several lines (NSFS).
-        public var cells: [String?]
+        /// One value per column; nil is empty (JSON null).
+        public var cells: [[UInt8]?]
         public var children: [Row] = []
 
-        public init(_ cells: [String?]) { self.cells = cells }
+        public init(_ cells: [[UInt8]?]) { self.cells = cells }
+        public convenience init(_ cells: [String?]) { self.init(cells.map { $0.map { Array($0.utf8) } }) }
     }
 
     public enum Format: Sendable { case table, raw, json }
@@ -36,8 +44,10 @@ public struct Table {
     public var roots: [Row] = []
     public var headings = true
     public var format: Format = .table
-    /// Several values in a cell: one per line (the default) or joined with "," (`--nowrap`).
-    public var wrap = true
+    /// The locale's character set is UTF-8: the tree is drawn with box-drawing characters and
+    /// printable multibyte characters are shown as they are. Otherwise (LC_ALL=C), as libsmartcols:
+    /// the tree in ASCII and every byte outside ASCII as \xNN.
+    public var utf8 = true
     /// The top-level JSON key (`namespaces`).
     public var jsonName: String
     /// When set, the widest truncatable column is cut so that lines fit (a terminal's width).
@@ -49,15 +59,18 @@ public struct Table {
         self.jsonName = jsonName
     }
 
-    /// The whole output as one string (tests, small tables).
-    public func render() -> String {
-        var text = ""
-        render { text += $0 }
-        return text
+    /// The whole output as bytes (tests, small tables).
+    public func renderBytes() -> [UInt8] {
+        var bytes: [UInt8] = []
+        render { bytes += $0 }
+        return bytes
     }
 
+    /// The whole output as text (tests of tables whose cells are UTF-8).
+    public func render() -> String { String(decoding: renderBytes(), as: UTF8.self) }
+
     /// The output in pieces of about 64 KiB, so that a table of thousands of rows is never held whole.
-    public func render(to write: (String) -> Void) {
+    public func render(to write: ([UInt8]) -> Void) {
         withoutActuallyEscaping(write) { write in
             var sink = Sink(write: write)
             switch format {
@@ -69,68 +82,91 @@ public struct Table {
     }
 
     struct Sink {
-        let write: (String) -> Void
-        var buffer = ""
+        let write: ([UInt8]) -> Void
+        var buffer: [UInt8] = []
 
-        static func += (sink: inout Sink, text: String) {
-            sink.buffer += text
-            if sink.buffer.utf8.count >= 65536 { sink.flush() }
+        mutating func append(_ bytes: some Sequence<UInt8>) {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 65536 { flush() }
         }
+
+        static func += (sink: inout Sink, text: String) { sink.append(text.utf8) }
 
         mutating func flush() {
             if !buffer.isEmpty { write(buffer) }
-            buffer = ""
+            buffer = []
         }
     }
 
     // MARK: table and raw
 
-    /// Rows in display order with the tree prefix of each.
-    private func flattened() -> [(row: Row, prefix: String)] {
-        var result: [(Row, String)] = []
+    /// libsmartcols's tree symbols for the locale.
+    private var symbols: (branch: String, right: String, vertical: String) {
+        utf8 ? ("├─", "└─", "│ ") : ("|-", "`-", "| ")
+    }
+
+    /// Rows in display order, with the tree's art in front of the row's own line and of the lines
+    /// that continue it (a cell of several lines): the ancestors' verticals, and a vertical
+    /// for the row's own children.
+    private func flattened() -> [(row: Row, prefix: String, continuation: String)] {
+        var result: [(Row, String, String)] = []
+        let symbols = symbols
         func visit(_ rows: [Row], indent: String, top: Bool) {
             for (index, row) in rows.enumerated() {
                 let last = index == rows.count - 1
-                result.append((row, top ? "" : indent + (last ? "└─" : "├─")))
-                visit(row.children, indent: top ? "" : indent + (last ? "  " : "│ "), top: false)
+                let below = top ? "" : indent + (last ? "  " : symbols.vertical)
+                result.append((row, top ? "" : indent + (last ? symbols.right : symbols.branch),
+                               below + (row.children.isEmpty ? "" : symbols.vertical)))
+                visit(row.children, indent: below, top: false)
             }
         }
         visit(roots, indent: "", top: true)
         return result
     }
 
-    private func text(_ cell: String?, joinWith separator: String) -> String {
-        guard let cell else { return "" }
-        return wrap && format == .table ? cell : cell.split(separator: "\n", omittingEmptySubsequences: false)
-            .joined(separator: separator)
+    /// One line of a cell as it is shown, and its width in terminal columns.
+    struct Shown {
+        var bytes: [UInt8]
+        var width: Int
     }
 
     private func renderLines(into output: inout Sink) {
         let rows = flattened()
-        // Each row's cells as text, the tree prefix in front of the tree column; a cell of several
-        // lines keeps its newlines until the output.
-        let cells: [[String]] = rows.map { entry in
-            columns.indices.map { index in
-                let value = text(entry.row.cells[index], joinWith: ",")
-                return columns[index].tree ? entry.prefix + value : value
-            }
-        }
+        if rows.isEmpty { return }
         if format == .raw {
-            if headings { output += columns.map { Self.rawEscaped($0.name) }.joined(separator: " ") + "\n" }
-            for row in cells {
-                output += row.map { Self.rawEscaped($0.replacing("\n", with: ",")) }.joined(separator: " ") + "\n"
+            if headings { output += columns.map { Self.rawEscaped(Array($0.name.utf8)) }.joined(separator: " ") + "\n" }
+            for entry in rows {
+                let cells = columns.indices.map { index in
+                    let value = entry.row.cells[index] ?? []
+                    return Self.rawEscaped(columns[index].tree ? Array(entry.prefix.utf8) + value : value)
+                }
+                output += cells.joined(separator: " ") + "\n"
             }
             return
         }
 
+        // Each row's cells as lines of shown text, the tree's art in front of the tree column.
+        let cells: [[[Shown]]] = rows.map { entry in
+            columns.indices.map { index in
+                let value = entry.row.cells[index] ?? []
+                let lines = columns[index].wrapsLines
+                    ? value.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+                    : [value]
+                return lines.enumerated().map { number, line in
+                    var shown = Shown(bytes: [], width: 0)
+                    if columns[index].tree && number == 0 {
+                        shown.bytes = Array(entry.prefix.utf8)
+                        shown.width = entry.prefix.unicodeScalars.count
+                    }
+                    shown.width += Self.encode(line, utf8: utf8, into: &shown.bytes)
+                    return shown
+                }
+            }
+        }
         var widths = columns.map { _ in 0 }
         for row in cells {
-            for (index, value) in row.enumerated() {
-                if value.contains("\n") {
-                    for line in value.split(separator: "\n") { widths[index] = max(widths[index], line.count) }
-                } else {
-                    widths[index] = max(widths[index], value.count)
-                }
+            for (index, lines) in row.enumerated() {
+                for line in lines { widths[index] = max(widths[index], line.width) }
             }
         }
         // As libsmartcols: at least the heading's width (also without headings), and the hint for
@@ -148,41 +184,61 @@ public struct Table {
             if total > width { widths[cut] = max(columns[cut].name.count, widths[cut] - (total - width)) }
         }
 
-        func append(_ values: [String]) {
-            var line = ""
-            for (index, value) in values.enumerated() {
-                let last = index == values.count - 1
-                let count = value.count
-                let cell = count > widths[index] ? String(value.prefix(widths[index])) : value
-                let padding = max(0, widths[index] - min(count, widths[index]))
-                if index > 0 { line += " " }
-                if columns[index].rightAligned {
-                    line += String(repeating: " ", count: padding) + cell
-                } else {
-                    line += cell
-                    if !last { line += String(repeating: " ", count: padding) }
-                }
+        // As libsmartcols: every cell but the last is padded to its width and followed by a
+        // space; the last is padded only when it is right-aligned.
+        var line: [UInt8] = []
+        func append(_ shown: Shown, _ index: Int) {
+            var shown = shown
+            if shown.width > widths[index] { shown = Self.cut(shown.bytes, to: widths[index], utf8: utf8) }
+            let padding = [UInt8](repeating: UInt8(ascii: " "), count: widths[index] - shown.width)
+            let last = index == columns.count - 1
+            if columns[index].rightAligned {
+                line += padding + shown.bytes
+            } else {
+                line += shown.bytes
+                if !last { line += padding }
             }
-            while line.last == " " { line.removeLast() }
-            output += line + "\n"
+            if !last { line.append(UInt8(ascii: " ")) }
         }
-        if headings { append(columns.map(\.name)) }
-        for row in cells {
-            guard row.contains(where: { $0.contains("\n") }) else {
-                append(row)
-                continue
+        func finish() {
+            line.append(UInt8(ascii: "\n"))
+            output.append(line)
+            line.removeAll(keepingCapacity: true)
+        }
+        if headings {
+            for (index, column) in columns.enumerated() {
+                append(Shown(bytes: Array(column.name.utf8), width: column.name.count), index)
             }
-            let split = row.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-            for number in 0..<(split.map(\.count).max() ?? 1) {
-                append(split.map { number < $0.count ? $0[number] : "" })
+            finish()
+        }
+        for (entry, row) in zip(rows, cells) {
+            for index in columns.indices { append(row[index][0], index) }
+            finish()
+            let count = row.map(\.count).max() ?? 1
+            guard count > 1 else { continue }
+            for number in 1..<count {
+                for index in columns.indices {
+                    if number < row[index].count {
+                        append(row[index][number], index)
+                    } else if index == columns.count - 1 && !columns[index].tree {
+                        // libsmartcols leaves the last column of a continuing line empty, unpadded.
+                        continue
+                    } else if columns[index].tree {
+                        append(Shown(bytes: Array(entry.continuation.utf8),
+                                     width: entry.continuation.unicodeScalars.count), index)
+                    } else {
+                        append(Shown(bytes: [], width: 0), index)
+                    }
+                }
+                finish()
             }
         }
     }
 
     /// libsmartcols' raw cells: blanks, backslashes and bytes outside printable ASCII as \xNN.
-    static func rawEscaped(_ text: String) -> String {
+    static func rawEscaped(_ bytes: [UInt8]) -> String {
         var result = ""
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte > 0x20 && byte < 0x7f && byte != 0x5c {
                 result.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
@@ -192,7 +248,7 @@ public struct Table {
         return result
     }
 
-    private static func hex(_ byte: UInt8) -> String {
+    static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }
@@ -206,14 +262,15 @@ public struct Table {
             for (rowIndex, row) in rows.enumerated() {
                 output += rowIndex == 0 ? "\n\(indent){\n" : "{\n"
                 for (index, column) in columns.enumerated() {
-                    let key = Self.jsonString(column.name.lowercased())
-                    var value = "null"
+                    output += "\(indent)   "
+                    output.append(Self.jsonString(Array(column.name.lowercased().utf8)))
+                    output += ": "
                     if let cell = row.cells[index] {
-                        let text = cell.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: ",")
-                        value = column.numeric ? text : Self.jsonString(text)
+                        if column.numeric { output.append(cell) } else { output.append(Self.jsonString(cell)) }
+                    } else {
+                        output += "null"
                     }
-                    let more = index < columns.count - 1 || !row.children.isEmpty
-                    output += "\(indent)   \(key): \(value)\(more ? "," : "")\n"
+                    output += index < columns.count - 1 || !row.children.isEmpty ? ",\n" : "\n"
                 }
                 if !row.children.isEmpty {
                     output += "\(indent)   \"children\": ["
@@ -224,25 +281,174 @@ public struct Table {
             }
         }
         emit(roots, depth: 2)
-        output += roots.isEmpty ? "]\n}\n" : "\n   ]\n}\n"
+        // libsmartcols's layout for no rows has an empty line between the brackets.
+        output += roots.isEmpty ? "\n\n   ]\n}\n" : "\n   ]\n}\n"
     }
 
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    result += "\\u00" + hex(UInt8(scalar.value))
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
+    /// libsmartcols's JSON strings: quote and backslash escaped, the control characters below
+    /// 0x20 as \b \f \n \r \t or \u00XX; every other byte (DEL, bytes that are not UTF-8) as it is.
+    static func jsonString(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = [UInt8(ascii: "\"")]
+        result.reserveCapacity(bytes.count + 2)
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): result += [UInt8(ascii: "\\"), byte]
+            case 0x08: result += Array("\\b".utf8)
+            case 0x0c: result += Array("\\f".utf8)
+            case 0x0a: result += Array("\\n".utf8)
+            case 0x0d: result += Array("\\r".utf8)
+            case 0x09: result += Array("\\t".utf8)
+            case 0..<0x20: result += Array(("\\u00" + hex(byte)).utf8)
+            default: result.append(byte)
             }
         }
-        return result + "\""
+        result.append(UInt8(ascii: "\""))
+        return result
+    }
+
+    static func jsonString(_ text: String) -> String { String(decoding: jsonString(Array(text.utf8)), as: UTF8.self) }
+}
+
+// MARK: characters as libsmartcols shows them
+
+extension Table {
+    /// Whether the locale's character set is UTF-8, decided as setlocale(LC_CTYPE, "") would: the
+    /// first of LC_ALL, LC_CTYPE and LANG that is set names the locale. C and POSIX are ASCII and
+    /// C.UTF-8 is built into the C library, so only other names cost a setlocale call (about
+    /// 0.1 ms: it loads the locale, and tells whether it exists).
+    public static func localeIsUTF8() -> Bool {
+        var name = ""
+        for variable in ["LC_ALL", "LC_CTYPE", "LANG"] {
+            if let value = getenv(variable), value.pointee != 0 {
+                name = String(cString: value)
+                break
+            }
+        }
+        switch name {
+        case "", "C", "POSIX": return false
+        case "C.UTF-8", "C.utf8": return true
+        default:
+            guard setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+            wideCharactersReady = true
+            return String(cString: codeset) == "UTF-8"
+        }
+    }
+
+    /// glibc's iswprint and wcwidth know Unicode only in a UTF-8 locale: set on the first
+    /// character outside ASCII (C.UTF-8 is built in, so this cannot fail on glibc 2.35 and later).
+    nonisolated(unsafe) private static var wideCharactersReady = false
+    /// wcwidth and iswprint, which the Glibc module does not export (wchar.h declares them only
+    /// for X/Open): looked up once.
+    nonisolated(unsafe) private static var cWidth: (@convention(c) (Int32) -> Int32)?
+    nonisolated(unsafe) private static var cPrintable: (@convention(c) (UInt32) -> Int32)?
+
+    private static func prepareWideCharacters() {
+        if cWidth != nil { return }
+        if !wideCharactersReady {
+            wideCharactersReady = true
+            if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "C.utf8") }
+        }
+        cWidth = dlsym(nil, "wcwidth").map { unsafeBitCast($0, to: (@convention(c) (Int32) -> Int32).self) }
+        cPrintable = dlsym(nil, "iswprint").map { unsafeBitCast($0, to: (@convention(c) (UInt32) -> Int32).self) }
+    }
+
+    /// The character's width in terminal columns, or nil when the locale has it as not printable.
+    private static func columns(of value: UInt32) -> Int? {
+        prepareWideCharacters()
+        guard let cWidth, let cPrintable else { return 1 }
+        guard cPrintable(value) != 0 else { return nil }
+        return max(0, Int(cWidth(Int32(bitPattern: value))))
+    }
+
+    /// The UTF-8 character at `start`: its scalar value and length, or nil when the bytes there are
+    /// not one (as mbrtowc: overlong forms, surrogates and values past U+10FFFF are not).
+    static func character(_ bytes: [UInt8], at start: Int) -> (value: UInt32, length: Int)? {
+        let lead = bytes[start]
+        let length: Int, minimum: UInt32
+        var value: UInt32
+        switch lead {
+        case 0xc2...0xdf: (length, minimum, value) = (2, 0x80, UInt32(lead & 0x1f))
+        case 0xe0...0xef: (length, minimum, value) = (3, 0x800, UInt32(lead & 0x0f))
+        case 0xf0...0xf4: (length, minimum, value) = (4, 0x10000, UInt32(lead & 0x07))
+        default: return nil
+        }
+        guard start + length <= bytes.count else { return nil }
+        for offset in 1..<length {
+            let byte = bytes[start + offset]
+            guard byte & 0xc0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(byte & 0x3f)
+        }
+        guard value >= minimum, value <= 0x10ffff, !(0xd800...0xdfff).contains(value) else { return nil }
+        return (value, length)
+    }
+
+    /// Appends a cell's bytes as libsmartcols shows them (mbs_safe_encode): control characters, a
+    /// backslash before 'x', bytes that are not a printable character of the locale as \xNN.
+    /// Returns the width in terminal columns.
+    static func encode(_ bytes: [UInt8], utf8: Bool, into result: inout [UInt8]) -> Int {
+        var width = 0
+        var at = 0
+        func escape(_ byte: UInt8) {
+            result += [UInt8(ascii: "\\"), UInt8(ascii: "x")] + Array(hex(byte).utf8)
+            width += 4
+        }
+        while at < bytes.count {
+            let byte = bytes[at]
+            if byte < 0x20 || byte == 0x7f
+                || (byte == UInt8(ascii: "\\") && at + 1 < bytes.count && bytes[at + 1] == UInt8(ascii: "x")) {
+                escape(byte)
+                at += 1
+            } else if byte < 0x80 {
+                result.append(byte)
+                width += 1
+                at += 1
+            } else if utf8, let (value, length) = character(bytes, at: at) {
+                if let columns = columns(of: value) {
+                    result += bytes[at..<(at + length)]
+                    width += columns
+                } else {
+                    for offset in 0..<length { escape(bytes[at + offset]) }
+                }
+                at += length
+            } else {
+                escape(byte)
+                at += 1
+            }
+        }
+        return width
+    }
+
+    /// Shown text (printable only, from `encode`) cut to `limit` terminal columns.
+    static func cut(_ bytes: [UInt8], to limit: Int, utf8: Bool) -> Shown {
+        var width = 0
+        var at = 0
+        while at < bytes.count {
+            var length = 1, columns = 1
+            if utf8, bytes[at] >= 0x80, let (value, size) = character(bytes, at: at) {
+                length = size
+                columns = Self.columns(of: value) ?? 1
+            }
+            if width + columns > limit { break }
+            width += columns
+            at += length
+        }
+        return Shown(bytes: Array(bytes[..<at]), width: width)
+    }
+}
+
+extension StandardStreams {
+    /// Table output as bytes: cells need not be UTF-8, so they never pass through a String.
+    public static func out(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
     }
 }
