@@ -33,6 +33,14 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         #expect(try nsenter(["-t", "007:0", "-n"]).target == .init(pid: 7, inode: 0))
     }
 
+    /// Numbers as util-linux's strtoul_or_err reads them: blanks and a `+` before the digits.
+    @Test func numbersAsStrtoulReadsThem() throws {
+        #expect(try nsenter(["-t", "+42", "-n"]).target == .init(pid: 42, inode: nil))
+        #expect(try nsenter(["-t", " 42", "-n"]).target == .init(pid: 42, inode: nil))
+        #expect(try nsenter(["-t", "1", "-n", "-S", "+5", "-G", "\t6"]).uid == .value(5))
+        #expect(try nsenter(["-t", "1", "-n", "-S", "+5", "-G", "\t6"]).gid == .value(6))
+    }
+
     @Test func everyOtherOption() throws {
         let command = try nsenter(["-at", "5", "-N", "3", "--user-parent", "-S", "follow", "-G7", "--preserve-credentials",
                                    "--keep-caps", "-r", "-w/srv", "-e", "-F", "-c"])
@@ -62,7 +70,6 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         (["-t", "5:x", "-n"], "failed to parse PID argument '5:x'"),
         (["-t", "", "-n"], "failed to parse PID argument ''"),
         (["-t", ":5", "-n"], "failed to parse PID argument ':5'"),
-        (["-t", "+5", "-n"], "failed to parse PID argument '+5'"),
         (["-t", "5:1:2", "-n"], "failed to parse PID argument '5:1:2'"),
         (["-t", "2147483648", "-n"], "failed to parse PID argument '2147483648'"),
         (["-t", "5:18446744073709551616", "-n"], "failed to parse PID argument '5:18446744073709551616'"),

@@ -88,6 +88,9 @@ func parse(_ arguments: [String], context: HostContext = aliceHost) throws(SwnsE
         // Repeated, the lists add up (util-linux's env_list_add_getenvs), before or after --clear-env.
         #expect(try parse(["--whitelist-env", "A", "--clear-env", "--whitelist-env=B,X=1"]).environment
                 == EnvironmentPolicy(clear: true, keep: ["A", "B", "X=1"]))
+        // Blanks and a `+` before the digits, as util-linux's strtoul_or_err takes them.
+        let signed = try parse(["-S", "+5", "-G", " 7", "--map-user=+3"])
+        #expect(signed.uid == 5 && signed.gid == 7 && signed.mapUser == 3)
     }
 
     @Test func helpAndVersionWinOverWhatFollows() throws {
@@ -138,13 +141,16 @@ func parse(_ arguments: [String], context: HostContext = aliceHost) throws(SwnsE
         ":qemu-arm:M::\\x7fELF\\x01:\\xff\\xff:/usr/bin/qemu-arm-static:F",
         ":py:E::py::/usr/bin/python3:",
         "|x|M|2|ab|ff|/bin/i|POC",
+        // The kernel ignores an extension's offset and mask fields.
+        ":audy:E:0:audy:zz:/bin/cat:", ":n:E::py:mask:/i:",
+        ":n:M::m::/" + String(repeating: "i", count: 1920 - 11) + ":",
     ])
     func acceptsBinfmtSpecifications(_ text: String) {
         #expect(BinfmtInterpreter(text) != nil)
     }
 
     @Test(arguments: ["", "x", ":name:M::magic::", ":name:X::m::/i:", ":a/b:M::m::/i:", ":..:M::m::/i:",
-                      ":n:E::py:mask:/i:", ":n:M::m::/i:Z", ":n:M:x:m::/i:", ":n:M::::/i:", ":n:M::m::/i:F:extra"])
+                      ":n:E::a/b::/i:", ":n:M::m::/" + String(repeating: "i", count: 1921 - 11) + ":", ":n:M::m::/i:Z", ":n:M:x:m::/i:", ":n:M::::/i:", ":n:M::m::/i:F:extra"])
     func refusesBadBinfmtSpecifications(_ text: String) {
         #expect(BinfmtInterpreter(text) == nil)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 @testable import SwnsCore
@@ -58,6 +59,7 @@ import Testing
         }
         #expect(error?.message == "failed to execute newuidmap")
         #expect(error?.errno == ENOENT)
+        #expect(error?.status == 127, "util-linux's exit status for a helper it cannot execute")
         #expect(error?.hint?.contains("uidmap") == true)
     }
 
@@ -91,5 +93,22 @@ import Testing
         #expect(try plan(["--whitelist-env=TERM", "--whitelist-env=HOME"]).environment == ["TERM=xterm", "HOME=/home/alice"])
         #expect(try plan(["--whitelist-env=TERM", "--clear-env"]).environment == ["TERM=xterm"])
         #expect(try plan(["--clear-env", "--whitelist-env=HOME,X=1"]).environment == ["HOME=/home/alice"])
+    }
+}
+
+/// The shared-propagation hint is given only for a mount that is shared: read as findmnt reads it.
+@Suite struct SharedMountTests {
+    @Test(arguments: ["/", "/proc", "/tmp", "/sys", "/dev", "/run"])
+    func sharedAsFindmntSaysIt(_ path: String) throws {
+        let output = Pipe()
+        let findmnt = Process()
+        findmnt.executableURL = URL(fileURLWithPath: "/usr/bin/findmnt")
+        findmnt.arguments = ["-no", "PROPAGATION", "-T", path]
+        findmnt.standardOutput = output
+        try findmnt.run()
+        findmnt.waitUntilExit()
+        let propagation = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try #require(findmnt.terminationStatus == 0)
+        #expect(UnshareHints.isOnSharedMount(path) == propagation.hasPrefix("shared"), "\(path): \(propagation)")
     }
 }

@@ -177,12 +177,12 @@ public struct NsenterCommand: Equatable, Sendable {
         }
     }
 
-    /// `PID` or `PID:INODE`: decimal, PID above 0.
+    /// `PID` or `PID:INODE`: decimal, PID above 0 (with blanks or `+` before it, as strtoul takes it).
     static func target(_ text: String) throws(SwnsError) -> Target {
         // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
         let bytes = text.utf8
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        guard let pid: pid_t = decimalNumber(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
+        guard let pid: pid_t = unsignedNumber(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
             throw SwnsError("failed to parse PID argument '\(text)'")
         }
         var target = Target(pid: pid, inode: nil)
@@ -220,7 +220,7 @@ public struct NsenterCommand: Equatable, Sendable {
 
     static func id(_ text: String, _ message: String) throws(SwnsError) -> ID {
         if text == "follow" { return .follow }
-        guard let id: UInt32 = decimalNumber(text.utf8), id != UInt32.max else { throw SwnsError("\(message): '\(text)'") }
+        guard let id: UInt32 = unsignedNumber(text.utf8), id != UInt32.max else { throw SwnsError("\(message): '\(text)'") }
         return .value(id)
     }
 }

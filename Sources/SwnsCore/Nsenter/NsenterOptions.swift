@@ -18,7 +18,10 @@ public enum NsenterOption: Hashable, Sendable {
                    help: "target process to get namespaces from"),
     ]
 
+    /// nsenter's help names the cgroup namespace before the user namespace, unlike unshare's.
     private static let namespaceOptions: [OptionSpec<NsenterOption>] = NamespaceKind.optionOrder.flatMap { kind in
+        kind == .user ? [] : kind == .cgroup ? [NamespaceKind.cgroup, .user] : [kind]
+    }.flatMap { kind in
         var rows: [OptionSpec<NsenterOption>] = [
             OptionSpec(.namespace(kind), long: kind.longOption, short: kind.shortOption, argument: .optional,
                        value: "<file>", help: "enter \(kind.title == "mounts" ? "mount" : kind.title) namespace"

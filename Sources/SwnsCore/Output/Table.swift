@@ -435,20 +435,3 @@ extension Table {
         return Shown(bytes: Array(bytes[..<at]), width: width)
     }
 }
-
-extension StandardStreams {
-    /// Table output as bytes: cells need not be UTF-8, so they never pass through a String.
-    public static func out(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
-        }
-    }
-}

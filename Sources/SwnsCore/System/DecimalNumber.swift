@@ -13,3 +13,42 @@ func decimalNumber<T: FixedWidthInteger>(_ digits: some Collection<UInt8>) -> T?
     }
     return value
 }
+
+/// A number as strtoimax and strtoumax read it: blanks, a sign, decimal digits, nothing after.
+enum CNumber: Equatable {
+    case value(negative: Bool, magnitude: UInt64)
+    case outOfRange
+    case invalid
+
+    static func parse(_ bytes: [UInt8]) -> CNumber {
+        var at = 0
+        while at < bytes.count, bytes[at] == 0x20 || (0x09...0x0d).contains(bytes[at]) { at += 1 }
+        var negative = false
+        if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") {
+            negative = bytes[at] == UInt8(ascii: "-")
+            at += 1
+        }
+        let start = at
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while at < bytes.count, bytes[at] >= 48 && bytes[at] <= 57 {
+            let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = times.addingReportingOverflow(UInt64(bytes[at] - 48))
+            overflow = overflow || o1 || o2
+            magnitude = plus
+            at += 1
+        }
+        if at == start { return .invalid }
+        // strtoimax clamps a negative number beyond INT64_MIN and says ERANGE before the end is looked at.
+        if overflow || (negative && magnitude > UInt64(Int64.max) + 1) { return .outOfRange }
+        return at == bytes.count ? .value(negative: negative, magnitude: magnitude) : .invalid
+    }
+}
+
+/// An unsigned number as util-linux's strtoul_or_err takes it (leading blanks and a `+` allowed),
+/// when it fits `T`; nil otherwise, negative numbers included.
+func unsignedNumber<T: FixedWidthInteger>(_ bytes: some Collection<UInt8>) -> T? {
+    guard case .value(let negative, let magnitude) = CNumber.parse(Array(bytes)),
+          !negative || magnitude == 0, magnitude <= UInt64(T.max) else { return nil }
+    return T(magnitude)
+}

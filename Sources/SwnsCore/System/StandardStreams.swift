@@ -38,6 +38,14 @@ public enum StandardStreams {
         if let error = write(text, to: STDOUT_FILENO), outputError == nil { outputError = error }
     }
 
+    /// Output that is bytes already (swlsns's cells need not be UTF-8).
+    public static func out(_ bytes: [UInt8]) {
+        let error = bytes.withUnsafeBufferPointer { buffer in
+            buffer.isEmpty ? nil : write(buffer.baseAddress!, count: buffer.count, to: STDOUT_FILENO)
+        }
+        if let error, outputError == nil { outputError = error }
+    }
+
     public static func err(_ text: String) { write(text, to: STDERR_FILENO) }
 
     /// util-linux's close_stdout at exit: a failed write to standard output (a full disk; a

@@ -256,7 +256,7 @@ public struct UnshareCommand: Equatable, Sendable {
     }
 
     static func decimalID(_ text: String) -> UInt32? {
-        guard let id: UInt32 = decimalNumber(text.utf8), id != UInt32.max else { return nil }
+        guard let id: UInt32 = unsignedNumber(text.utf8), id != UInt32.max else { return nil }
         return id
     }
 

@@ -1,3 +1,4 @@
+import CSwns
 import Glibc
 
 /// The `hint:` line after a kernel refusal, when its likely cause can be read cheaply.
@@ -32,9 +33,27 @@ enum UnshareHints {
     }
 
     static func afterBindFailure(_ error: SwnsError, kind: NamespaceKind, target: String) -> String? {
-        guard error.errno == EINVAL, kind == .mount else { return nil }
+        guard error.errno == EINVAL, kind == .mount, isOnSharedMount(target) else { return nil }
         return "\(target) is on a mount with shared propagation, which cannot hold a mount namespace; "
             + "make its folder a private mount first (mount --bind DIR DIR && mount --make-private DIR)"
+    }
+
+    /// Whether the mount that `path` is on propagates as shared: its mount id from fdinfo, its
+    /// `shared:N` tag from our mountinfo.
+    static func isOnSharedMount(_ path: String) -> Bool {
+        let fd = CStrings.withCString(path) { swns_open_in_root(-1, $0, 0) }
+        guard fd >= 0 else { return false }
+        defer { Kernel.close(fd) }
+        guard let info = Kernel.readText("/proc/self/fdinfo/\(fd)"),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("mnt_id:") }),
+              let id = Int(line.dropFirst(7).trimmingPrefix(while: { $0 == " " || $0 == "\t" })),
+              let table = Kernel.readText("/proc/self/mountinfo") else { return false }
+        for mount in table.split(separator: "\n") {
+            let fields = mount.split(separator: " ")
+            guard fields.first.flatMap({ Int($0) }) == id else { continue }
+            return fields.dropFirst(6).prefix { $0 != "-" }.contains { $0.hasPrefix("shared:") }
+        }
+        return false
     }
 
     static func sysctl(_ path: String) -> Int? {

@@ -87,7 +87,7 @@ public struct UnsharePlan: Sendable {
             let path = variable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
             for (map, tool) in [(helperUserMap, "newuidmap"), (helperGroupMap, "newgidmap")] where map != nil {
                 if ProcessEnvironment.findExecutable(tool, path: path) == nil {
-                    throw SwnsError("failed to execute \(tool)", errno: ENOENT,
+                    throw SwnsError("failed to execute \(tool)", errno: ENOENT, status: 127,
                                     hint: "\(tool) maps id blocks for unprivileged users; it comes with Debian's uidmap package")
                 }
             }
