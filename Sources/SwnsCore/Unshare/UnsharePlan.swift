@@ -60,7 +60,7 @@ public struct UnsharePlan: Sendable {
             throw SwnsError("mount \(proc) failed", errno: error)
         }
 
-        try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user))
+        try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user), uid: command.uid)
 
         helperUserMap = command.userBlocks.isEmpty ? nil :
             IDMap(single: command.mapUser.map { IDRange(inner: $0, outer: context.euid, count: 1) }, blocks: command.userBlocks)
