@@ -228,3 +228,25 @@ struct PrivateAndPublicPrograms {
         }
     }
 }
+
+/// The CAPABILITIES section of each man page, as mandoc renders it.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "needs mandoc"))
+struct CapabilityManPageTests {
+    func section(_ page: String) throws -> String {
+        let path = DocumentationTests.top.appendingPathComponent(page).path
+        let text = try run("/usr/bin/mandoc", ["-Tutf8", "-Owidth=1000", path]).stdout
+            .replacingOccurrences(of: ".\u{8}", with: "", options: .regularExpression)
+        let start = try #require(text.range(of: "\nCAPABILITIES\n"))
+        let end = try #require(text.range(of: "\nEXIT STATUS\n"))
+        return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    @Test(arguments: [("man/swunshare.1", "swunshare"), ("man/swnsenter.1", "swnsenter")])
+    func namesTheToolAndPlacesKeepCaps(_ page: String, _ tool: String) throws {
+        let text = try section(page)
+        #expect(!text.contains("TOOL"))
+        #expect(text.contains("because \(tool) does not hold it"))
+        let order = try #require(text.range(of: "\n   Order\n"))
+        #expect(text[order.upperBound...].contains("--keep-caps"))
+    }
+}
