@@ -1,4 +1,5 @@
 import Foundation
+import SwnsCore
 import Testing
 
 /// The program's own view: the capability lines of /proc/self/status, decoded with capsh.
@@ -248,5 +249,52 @@ struct CapabilityManPageTests {
         #expect(text.contains("because \(tool) does not hold it"))
         let order = try #require(text.range(of: "\n   Order\n"))
         #expect(text[order.upperBound...].contains("--keep-caps"))
+    }
+}
+
+/// Capability names in the three shells: typed with the cap_ prefix in any case, and not offered
+/// again once in the list.
+@Suite struct CapabilityCompletionTests {
+    typealias Case = CompletionTests.Case
+
+    static let cases: [Case] = [Case]([
+        CompletionTests.everywhere("swunshare --cap-drop CAP_NET_R", offers: ["cap_net_raw"], exactly: true),
+        CompletionTests.everywhere("swnsenter --cap-add cap_net_r", offers: ["cap_net_raw"], exactly: true),
+        CompletionTests.only(.bash, .zsh, line: "swunshare --cap-drop=kill,CAP_NET_R", offers: ["--cap-drop=kill,cap_net_raw"],
+                             exactly: true),
+        // fish would drop the --cap-drop= of a candidate that matches only in another case.
+        CompletionTests.only(.fish, line: "swunshare --cap-drop=kill,CAP_NET_R", offers: ["--cap-drop=kill,CAP_NET_RAW"],
+                             exactly: true),
+        CompletionTests.only(.fish, line: "swnsenter --cap-add=NET_R", offers: ["--cap-add=NET_RAW"], exactly: true),
+        CompletionTests.everywhere("swnsenter --bounding-set -CAP_NET_R", offers: ["-cap_net_raw"], exactly: true),
+        CompletionTests.everywhere("swunshare --inh-caps +Cap_Sys_Ad", offers: ["+cap_sys_admin"], exactly: true),
+        CompletionTests.everywhere("swunshare --cap-drop net_raw,net_",
+                                   offers: ["net_raw,net_admin", "net_raw,net_bind_service", "net_raw,net_broadcast"],
+                                   exactly: true),
+        CompletionTests.everywhere("swnsenter --cap-add CAP_NET_ADMIN,net_",
+                                   offers: ["CAP_NET_ADMIN,net_raw", "CAP_NET_ADMIN,net_bind_service", "CAP_NET_ADMIN,net_broadcast"],
+                                   exactly: true),
+        CompletionTests.everywhere("swnsenter --inh-caps +net_raw,-net_",
+                                   offers: ["+net_raw,-net_admin", "+net_raw,-net_bind_service", "+net_raw,-net_broadcast"],
+                                   exactly: true),
+        CompletionTests.only(.bash, .zsh, line: "swunshare --ambient-caps -all,+al", offers: [], exactly: true),
+        // Where nothing starts with what is typed, fish offers what merely contains its letters.
+        CompletionTests.only(.fish, line: "swunshare --ambient-caps -all,+al", offers: [], notOffers: ["-all,+all"]),
+    ].joined())
+
+    @Test(arguments: cases)
+    func offers(_ example: Case) throws {
+        try CompletionTests().check(example, ["pid": String(getpid())])
+    }
+
+    /// The names are written out in each file; they must be those of the running kernel and libcap.
+    @Test(arguments: ["swunshare.bash", "_swunshare", "swunshare.fish", "swnsenter.bash", "_swnsenter", "swnsenter.fish"])
+    func everyCapabilityOfTheKernel(_ file: String) throws {
+        let text = try String(contentsOf: DocumentationTests.top.appendingPathComponent("completions/" + file), encoding: .utf8)
+        let words = Set(text.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
+        for value in 0...Capability.last {
+            let name = String(Capability.name(value).dropFirst("cap_".count))
+            #expect(words.contains(name), "\(file) lacks \(name)")
+        }
     }
 }
