@@ -9,9 +9,9 @@ set -g __swnsenter_optional_args mount uts ipc net pid user cgroup time root wd
 set -g __swnsenter_flags all user-parent preserve-credentials keep-caps no-new-privs \
     env no-fork join-cgroup help version
 
-# Capability names as libcap spells them, without the cap_ prefix. swnsenter
-# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
-# the ones offered.
+# Capability names as libcap spells them, without the cap_ prefix: all of
+# Linux 6.x (CAP_LAST_CAP 40, cap_checkpoint_restore). swnsenter takes
+# CAP_NET_RAW and cap_net_raw in any case too, and numbers.
 set -g __swnsenter_capabilities chown dac_override dac_read_search fowner fsetid kill \
     setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin \
     net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct \
@@ -178,12 +178,36 @@ end
 
 # Candidates for a comma-separated capability list, after what is already
 # there: names and 'all', or, with the argument 'changes', changes to one
-# set: '+' or '-' in front of each.
+# set: '+' or '-' in front of each. Names already in the list are not
+# offered again.
 function __swnsenter_capability_list -a kind
-    set -l token (commandline -ct | string replace -r '^--[a-z-]*=' '')
+    set -l token (commandline -ct)
+    set -l attached (string match -r -- '^--[^=]*=' $token)
+    set token (string replace -r '^--[^=]*=' '' -- $token)
     set -l prefix (string replace -r '[^,]*$' '' -- $token)
-    set -l names all $__swnsenter_capabilities
+    set -l item (string replace -r '.*,' '' -- $token)
+    set -l given (string split -n , -- (string lower -- $prefix) | string replace -r '^[+-]' '' | string replace -r '^cap_' '')
+    set -l names
+    for name in all $__swnsenter_capabilities
+        contains -- $name $given; or set -a names $name
+    end
+    # A typed cap_ prefix, in any case, is offered too.
+    if string match -qr '^[+-]?cap' -- (string lower -- $item)
+        set names cap_(string match -v -- all $names)
+    end
     test "$kind" = changes; and set names +$names -$names
+    # fish drops the option of --cap-drop=LIST from a candidate that matches
+    # only in another case: there, each candidate starts as typed, and goes
+    # on in upper case after upper case.
+    if set -q attached[1]; and test -n "$item"
+        set -l length (string length -- $item)
+        set -l lower (string lower -- $item)
+        string match -qr '[a-z]' -- $item; or set names (string upper -- $names)
+        set names (for name in $names
+            test (string lower -- (string sub -l $length -- $name)) = $lower
+            and echo $item(string sub -s (math $length + 1) -- $name)
+        end)
+    end
     printf '%s\n' $prefix$names
 end
 

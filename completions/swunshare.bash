@@ -14,9 +14,9 @@ _swunshare_flags='fork map-root-user map-current-user map-auto map-subids
 _swunshare_short_args='RwSGl'
 _swunshare_short_opts='-m -u -i -n -p -U -C -T -f -r -c -l -R -w -S -G -h -V'
 
-# Capability names as libcap spells them, without the cap_ prefix. swunshare
-# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
-# the ones offered.
+# Capability names as libcap spells them, without the cap_ prefix: all of
+# Linux 6.x (CAP_LAST_CAP 40, cap_checkpoint_restore). swunshare takes
+# CAP_NET_RAW and cap_net_raw in any case too, and numbers.
 _swunshare_capabilities='chown dac_override dac_read_search fowner fsetid
     kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast
     net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot
@@ -27,21 +27,35 @@ _swunshare_capabilities='chown dac_override dac_read_search fowner fsetid
 
 # Fills COMPREPLY with candidates for the comma-separated capability list
 # $1, after what is already there: names and 'all', or, with $2, changes to
-# one set: '+' or '-' in front of each.
+# one set: '+' or '-' in front of each. Names already in the list are not
+# offered again.
 _swunshare_capability_list()
 {
-    local value=$1 changes=$2 done= name candidates=
+    local value=$1 changes=$2 done= item given=, name prefix= candidates=
     [[ $value == *,* ]] && done=${value%,*},
+    for item in ${done//,/ }; do
+        item=${item,,}
+        item=${item#[+-]}
+        given+=${item#cap_},
+    done
+    # Names may be typed in any case, with the cap_ prefix or without; they
+    # are offered in lower case, with the prefix when it is typed.
+    value=${value##*,}
+    value=${value,,}
+    [[ ${value#[+-]} == cap* ]] && prefix=cap_
     for name in all $_swunshare_capabilities; do
+        [[ $given == *,$name,* ]] && continue
+        if [[ $prefix ]]; then
+            [[ $name == all ]] && continue
+            name=$prefix$name
+        fi
         if [[ $changes ]]; then
             candidates+=" +$name -$name"
         else
             candidates+=" $name"
         fi
     done
-    # Names may be typed in any case; they are offered in lower case.
-    value=${value##*,}
-    COMPREPLY=($(compgen -P "$done" -W "$candidates" -- "${value,,}"))
+    COMPREPLY=($(compgen -P "$done" -W "$candidates" -- "$value"))
     # More capabilities may follow after a comma.
     compopt -o nospace
 }

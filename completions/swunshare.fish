@@ -10,9 +10,9 @@ set -g __swunshare_optional_args mount uts ipc net pid user cgroup time kill-chi
 set -g __swunshare_flags fork map-root-user map-current-user map-auto map-subids \
     forward-signals keep-caps no-new-privs clear-env help version
 
-# Capability names as libcap spells them, without the cap_ prefix. swunshare
-# takes CAP_NET_RAW and cap_net_raw in any case too, and numbers; these are
-# the ones offered.
+# Capability names as libcap spells them, without the cap_ prefix: all of
+# Linux 6.x (CAP_LAST_CAP 40, cap_checkpoint_restore). swunshare takes
+# CAP_NET_RAW and cap_net_raw in any case too, and numbers.
 set -g __swunshare_capabilities chown dac_override dac_read_search fowner fsetid kill \
     setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin \
     net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct \
@@ -132,12 +132,36 @@ end
 
 # Candidates for a comma-separated capability list, after what is already
 # there: names and 'all', or, with the argument 'changes', changes to one
-# set: '+' or '-' in front of each.
+# set: '+' or '-' in front of each. Names already in the list are not
+# offered again.
 function __swunshare_capability_list -a kind
-    set -l token (commandline -ct | string replace -r '^--[a-z-]*=' '')
+    set -l token (commandline -ct)
+    set -l attached (string match -r -- '^--[^=]*=' $token)
+    set token (string replace -r '^--[^=]*=' '' -- $token)
     set -l prefix (string replace -r '[^,]*$' '' -- $token)
-    set -l names all $__swunshare_capabilities
+    set -l item (string replace -r '.*,' '' -- $token)
+    set -l given (string split -n , -- (string lower -- $prefix) | string replace -r '^[+-]' '' | string replace -r '^cap_' '')
+    set -l names
+    for name in all $__swunshare_capabilities
+        contains -- $name $given; or set -a names $name
+    end
+    # A typed cap_ prefix, in any case, is offered too.
+    if string match -qr '^[+-]?cap' -- (string lower -- $item)
+        set names cap_(string match -v -- all $names)
+    end
     test "$kind" = changes; and set names +$names -$names
+    # fish drops the option of --cap-drop=LIST from a candidate that matches
+    # only in another case: there, each candidate starts as typed, and goes
+    # on in upper case after upper case.
+    if set -q attached[1]; and test -n "$item"
+        set -l length (string length -- $item)
+        set -l lower (string lower -- $item)
+        string match -qr '[a-z]' -- $item; or set names (string upper -- $names)
+        set names (for name in $names
+            test (string lower -- (string sub -l $length -- $name)) = $lower
+            and echo $item(string sub -s (math $length + 1) -- $name)
+        end)
+    end
     printf '%s\n' $prefix$names
 end
 

@@ -73,17 +73,20 @@ public enum Capability {
     }
 }
 
-/// `--cap-drop`, `--cap-add`, `--bounding-set`, `--inh-caps`, `--ambient-caps` and `--no-new-privs`,
-/// in command-line order: one grammar for swunshare and swnsenter, checked before anything changes
-/// and applied in the kernel's order just before exec.
+/// `--cap-drop`, `--cap-add`, `--bounding-set`, `--inh-caps`, `--ambient-caps`, `--keep-caps` and
+/// `--no-new-privs`, in command-line order: one grammar for swunshare and swnsenter, checked before
+/// anything changes and applied in the kernel's order just before exec.
 public struct CapabilityPlan: Equatable, Sendable {
-    public enum Option: Equatable, Sendable { case drop, add, bounding, inheritable, ambient }
+    public enum Option: Equatable, Sendable { case drop, add, bounding, inheritable, ambient, keepPermitted }
 
     public struct Step: Equatable, Sendable {
         public var option: Option
         /// The capabilities named, as a mask, and whether they are added (`+`) or removed (`-`).
         public var mask: UInt64
         public var add: Bool
+        /// `all`: every capability that can still be had at this point, never an error; a named
+        /// capability that cannot be had is refused.
+        public var all: Bool
     }
 
     public private(set) var steps: [Step] = []
@@ -91,39 +94,60 @@ public struct CapabilityPlan: Equatable, Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { steps.isEmpty && !noNewPrivs }
+    /// No capability option, apart from --keep-caps, which util-linux does not count as one.
+    public var isEmpty: Bool { steps.allSatisfy { $0.option == .keepPermitted } && !noNewPrivs }
 
     /// Parses one option's LIST: names or `all` for --cap-drop/--cap-add, `+name`/`-name` deltas
     /// for the set options.
     public mutating func add(_ option: Option, _ list: String) throws(SwnsError) {
+        if list.isEmpty { throw SwnsError("empty capability list") }
         for item in list.split(separator: ",", omittingEmptySubsequences: false) {
             var text = Substring(item)
             var add = option != .drop
             if option == .bounding || option == .inheritable || option == .ambient {
                 guard let sign = text.first, sign == "+" || sign == "-" else {
+                    if text.isEmpty { throw SwnsError("empty capability name in list '\(list)'") }
                     throw SwnsError("invalid capability delta '\(item)': it needs a leading + or -")
                 }
                 add = sign == "+"
                 text = text.dropFirst()
             }
-            let mask: UInt64
+            if text.isEmpty { throw SwnsError("empty capability name in list '\(list)'") }
             if text.lowercased() == "all" {
-                mask = Capability.all
+                steps.append(Step(option: option, mask: Capability.all, add: add, all: true))
             } else if let value = Capability.number(String(text)) {
-                mask = UInt64(1) << UInt64(value)
+                steps.append(Step(option: option, mask: UInt64(1) << UInt64(value), add: add, all: false))
+            } else if text.contains(where: \.isWhitespace) {
+                throw SwnsError("unknown capability: '\(text)'")
             } else {
                 throw SwnsError("unknown capability: \(text)")
             }
-            steps.append(Step(option: option, mask: mask, add: add))
         }
     }
 
-    /// The sets the program gets, from `current` (what the process will hold when the plan is
-    /// applied: after namespaces and maps). Throws on a contradiction, naming the capability.
-    public func resolve(from current: CapabilitySets) throws(SwnsError) -> CapabilitySets {
-        var sets = current
-        var added: UInt64 = 0
+    /// `--keep-caps`, in its place among the other options: with a new or entered user namespace,
+    /// the capabilities permitted at that point become inheritable and ambient.
+    public mutating func keepPermitted() {
+        steps.append(Step(option: .keepPermitted, mask: Capability.all, add: true, all: true))
+    }
+
+    /// What the process holds right after it makes or enters a user namespace: every capability
+    /// of the running kernel there, none inheritable or ambient (the kernel's set_cred_user_ns).
+    public static var inNewUserNamespace: CapabilitySets {
+        CapabilitySets(bounding: Capability.all, permitted: Capability.all, effective: Capability.all)
+    }
+
+    /// The sets to give the process before exec, from `start`: what it holds when the plan is
+    /// applied (after namespaces and maps, before the switch to `uid`, if any). In a user namespace
+    /// made or entered (`userNamespace`) --keep-caps applies. Throws on a contradiction or on what
+    /// the kernel would refuse, naming the capability.
+    public func resolve(from start: CapabilitySets, userNamespace: Bool = false,
+                        uid: UInt32? = nil) throws(SwnsError) -> CapabilitySets {
+        let leavesRoot = (uid ?? 0) != 0
+        var sets = start
         var droppedFromBounding: UInt64 = 0
+        // Named (not `all`) and still wanted: these are honoured or refused.
+        var added: UInt64 = 0, namedInheritable: UInt64 = 0, namedAmbient: UInt64 = 0
         func first(_ mask: UInt64) -> String { Capability.name(mask.trailingZeroBitCount) }
         for step in steps {
             switch (step.option, step.add) {
@@ -135,24 +159,30 @@ public struct CapabilityPlan: Equatable, Sendable {
                 sets.ambient &= ~step.mask
                 droppedFromBounding |= step.mask
                 added &= ~step.mask
+                namedInheritable &= ~step.mask
+                namedAmbient &= ~step.mask
             case (.add, _):
-                if step.mask & droppedFromBounding != 0 {
-                    throw SwnsError("capability \(first(step.mask & droppedFromBounding)) is both added and dropped from the bounding set")
+                let mask = step.all ? step.mask & sets.permitted : step.mask
+                if mask & droppedFromBounding != 0 {
+                    throw SwnsError("capability \(first(mask & droppedFromBounding)) is both added and dropped from the bounding set")
                 }
-                let missing = step.mask & ~current.permitted
+                let missing = mask & ~sets.permitted
                 if missing != 0 {
                     throw SwnsError("cannot add capability \(first(missing)): it is not in the permitted set",
                                     hint: "only capabilities that we hold can be kept: run as root, or in a user namespace (-r)")
                 }
-                sets.permitted |= step.mask
-                sets.effective |= step.mask
-                sets.inheritable |= step.mask
-                sets.ambient |= step.mask
-                added |= step.mask
+                sets.permitted |= mask
+                sets.effective |= mask
+                sets.inheritable |= mask
+                sets.ambient |= mask
+                if !step.all { added |= mask }
             case (.bounding, true):
-                let gone = step.mask & ~sets.bounding & Capability.all
-                if step.mask != Capability.all, gone != 0 {
-                    throw SwnsError("cannot add capability \(first(gone)) to the bounding set: it has been dropped")
+                let gone = step.all ? 0 : step.mask & ~sets.bounding
+                if gone & droppedFromBounding != 0 {
+                    throw SwnsError("cannot add capability \(first(gone & droppedFromBounding)) to the bounding set: it has been dropped")
+                }
+                if gone != 0 {
+                    throw SwnsError("cannot add capability \(first(gone)) to the bounding set: it is not in it, and the set cannot grow")
                 }
             case (.bounding, false):
                 if step.mask & added != 0 {
@@ -161,46 +191,88 @@ public struct CapabilityPlan: Equatable, Sendable {
                 sets.bounding &= ~step.mask
                 droppedFromBounding |= step.mask
             case (.inheritable, true):
-                sets.inheritable |= step.mask & (sets.bounding | current.inheritable)
+                sets.inheritable |= step.mask
+                if !step.all { namedInheritable |= step.mask }
             case (.inheritable, false):
                 sets.inheritable &= ~step.mask
                 sets.ambient &= ~step.mask
+                namedInheritable &= ~step.mask
+                namedAmbient &= ~step.mask
+                added &= ~step.mask
             case (.ambient, true):
-                let outside = step.mask & ~sets.permitted & (step.mask == Capability.all ? sets.permitted : ~0)
+                let mask = step.all ? step.mask & sets.permitted : step.mask
+                let outside = mask & ~sets.permitted
                 if outside != 0 {
                     throw SwnsError("capability \(first(outside)) cannot be ambient: it is not permitted")
                 }
-                let raise = step.mask & sets.permitted
-                sets.inheritable |= raise
-                sets.ambient |= raise
+                sets.inheritable |= mask
+                sets.ambient |= mask
+                if !step.all { namedAmbient |= mask }
             case (.ambient, false):
                 sets.ambient &= ~step.mask
+                namedAmbient &= ~step.mask
+                added &= ~step.mask
+            case (.keepPermitted, _):
+                // As in util-linux, leaving user ID 0 empties the permitted set first, so there is
+                // nothing to keep.
+                guard userNamespace, !leavesRoot else { continue }
+                sets.inheritable |= sets.permitted
+                sets.ambient |= sets.permitted
             }
+        }
+
+        let setpcap = UInt64(1) << UInt64(CAP_SETPCAP)
+        let dropping = start.bounding & ~sets.bounding
+        if dropping != 0, start.effective & setpcap == 0 {
+            throw SwnsError("cannot drop capability \(first(dropping)) from the bounding set: it needs CAP_SETPCAP",
+                            hint: "run as root, or in a user namespace (-r)")
+        }
+        // capset(2) takes a new inheritable capability only from the bounding set or the old
+        // inheritable set, and without CAP_SETPCAP in effect (leaving user ID 0 empties the
+        // effective set) only from the old permitted or inheritable set.
+        var inheritable = start.inheritable | sets.bounding
+        if leavesRoot || start.effective & setpcap == 0 { inheritable &= start.inheritable | start.permitted }
+        let refused = (added | namedInheritable | namedAmbient) & sets.inheritable & ~inheritable
+        if refused != 0 {
+            let value = UInt64(1) << UInt64(refused.trailingZeroBitCount)
+            let why = (start.inheritable | sets.bounding) & value == 0
+                ? (droppedFromBounding & value != 0 ? "it is dropped from the bounding set" : "it is not in the bounding set")
+                : "it is not permitted"
+            if added & value != 0, droppedFromBounding & value != 0 {
+                throw SwnsError("capability \(first(value)) is both added and dropped from the bounding set")
+            }
+            let what = added & value != 0 ? "kept" : namedAmbient & value != 0 ? "ambient" : "inheritable"
+            throw SwnsError("capability \(first(value)) cannot be \(what): \(why)")
+        }
+        sets.inheritable &= inheritable
+        sets.ambient &= sets.inheritable & sets.permitted
+        // The program of another user than root gets only its ambient capabilities; holding no
+        // more until then keeps the path search and exec checks those of that user.
+        if leavesRoot {
+            sets.permitted = sets.ambient
+            sets.effective = sets.ambient
+        } else {
+            sets.effective &= sets.permitted
         }
         return sets
     }
 
     /// Checks the plan against what the process will hold once its namespaces are made or entered:
     /// everything in a new or entered user namespace, else what it holds now.
-    public func validate(enteringUserNamespace: Bool) throws(SwnsError) {
+    public func validate(enteringUserNamespace: Bool, uid: UInt32?) throws(SwnsError) {
         guard !steps.isEmpty else { return }
-        var expected = CapabilitySets.current()
-        if enteringUserNamespace {
-            expected.permitted = Capability.all & expected.bounding
-            expected.effective = expected.permitted
-        }
-        _ = try resolve(from: expected)
+        let start = enteringUserNamespace ? Self.inNewUserNamespace : CapabilitySets.current()
+        _ = try resolve(from: start, userNamespace: enteringUserNamespace, uid: uid)
     }
 
-    /// Resolves against the process as it is now and applies what must come before the uid switch;
-    /// the result goes to `applyAfterCredentials`.
-    public func prepare(switchingUser: Bool) throws(SwnsError) -> CapabilitySets? {
+    /// Resolves against the process as it is now and applies what must come before the switch to
+    /// `uid`; the result goes to `applyAfterCredentials`.
+    public func prepare(enteringUserNamespace: Bool, uid: UInt32?) throws(SwnsError) -> CapabilitySets? {
         guard !steps.isEmpty else { return nil }
-        let sets = try resolve(from: CapabilitySets.current())
-        try applyBeforeCredentials(sets, switchingUser: switchingUser)
+        let sets = try resolve(from: CapabilitySets.current(), userNamespace: enteringUserNamespace, uid: uid)
+        try applyBeforeCredentials(sets, switchingUser: uid != nil)
         return sets
     }
-
     /// Before the uid switch, while we are still privileged: the bounding set, and keeping the
     /// permitted set across setuid when a switch follows.
     public func applyBeforeCredentials(_ sets: CapabilitySets, switchingUser: Bool) throws(SwnsError) {

@@ -125,6 +125,7 @@ public struct NsenterCommand: Equatable, Sendable {
             preserveCredentials = true
         case .keepCaps:
             keepCaps = true
+            capabilities.keepPermitted()
         case .capDrop: try capabilities.add(.drop, value ?? "")
         case .capAdd: try capabilities.add(.add, value ?? "")
         case .boundingSet: try capabilities.add(.bounding, value ?? "")

@@ -51,7 +51,8 @@ extension NsenterPlan {
             if child > 0 { return try Self.continueAsParent(of: child) }
         }
 
-        let capabilities = try command.capabilities.prepare(switchingUser: forceUID)
+        let capabilities = try command.capabilities.prepare(enteringUserNamespace: entering.contains(.user),
+                                                            uid: forceUID ? uid ?? 0 : nil)
         if forceGID {
             if setgroups(0, nil) != 0 && setgroupsFailedBefore {
                 throw SwnsError.system("setgroups failed").withHint(NsenterHints.afterSetgroupsFailure(errno: errno))
@@ -62,7 +63,6 @@ extension NsenterPlan {
             if Glibc.setuid(uid ?? 0) != 0 { throw .system("setuid() failed") }
         }
         try command.capabilities.applyAfterCredentials(capabilities)
-        if command.keepCaps, entering.contains(.user) { try Capabilities.carryPermittedIntoAmbient() }
 
         throw Kernel.exec(program, argv0: programArgv0, environment: targetEnvironment)
     }

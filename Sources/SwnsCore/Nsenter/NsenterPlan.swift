@@ -135,7 +135,6 @@ public final class NsenterPlan {
         }
         pidfdMask = mask
         self.files = files
-        try command.capabilities.validate(enteringUserNamespace: files.contains { $0.kind == .user } || mask.contains(.user))
 
         func directory(_ choice: NsenterCommand.Directory?, entry: String) throws(SwnsError) -> Int32? {
             switch choice {
@@ -178,6 +177,10 @@ public final class NsenterPlan {
         case .follow: gid = owner.st_gid
         case nil: gid = nil
         }
+        // Entering a user namespace switches to user ID 0 there, unless credentials are preserved.
+        let enteringUserNamespace = files.contains { $0.kind == .user } || mask.contains(.user)
+        let switchesUser = uid != nil || (enteringUserNamespace && !command.preserveCredentials)
+        try command.capabilities.validate(enteringUserNamespace: enteringUserNamespace, uid: switchesUser ? uid ?? 0 : nil)
 
         // Everything under /proc/PID was opened while the pidfd's process was alive, so the PID
         // named that process all along.

@@ -227,6 +227,7 @@ public struct UnshareCommand: Equatable, Sendable {
             setgroups = mode
         case .keepCaps:
             keepCaps = true
+            capabilities.keepPermitted()
         case .capDrop: try capabilities.add(.drop, value ?? "")
         case .capAdd: try capabilities.add(.add, value ?? "")
         case .boundingSet: try capabilities.add(.bounding, value ?? "")

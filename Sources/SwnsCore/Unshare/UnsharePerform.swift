@@ -200,14 +200,13 @@ extension UnsharePlan {
 
         // Capabilities in the kernel's order: the bounding set while still privileged, keep-caps
         // across the uid switch, then the other sets, ambient last.
-        let capabilities = try command.capabilities.prepare(switchingUser: command.uid != nil)
+        let capabilities = try command.capabilities.prepare(enteringUserNamespace: mask.contains(.user), uid: command.uid)
         if let gid = command.gid {
             try Kernel.dropSupplementaryGroups()
             try Kernel.setgid(gid)
         }
         if let uid = command.uid { try Kernel.setuid(uid) }
         try command.capabilities.applyAfterCredentials(capabilities)
-        if command.keepCaps, mask.contains(.user) { try Capabilities.carryPermittedIntoAmbient() }
 
         throw Kernel.exec(program, argv0: programArgv0, environment: environment)
     }

@@ -68,7 +68,7 @@ public struct UnsharePlan: Sendable {
             throw SwnsError("mount \(proc) failed", errno: error)
         }
 
-        try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user))
+        try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user), uid: command.uid)
 
         // A single mapping maps the namespace's owner: us, or --owner's ids. With --owner it is
         // written by the helper, which is still root when we have become the owner, as util-linux
