@@ -257,7 +257,9 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
     @Test func asciiLocale() {
         var table = sample()
         table.utf8 = false
-        table.roots[0].cells[2] = Array("日".utf8)
+        let root = Table.Row(["10", "mnt", "日"])
+        root.children = table.roots[0].children
+        table.roots = [root]
         #expect(table.render() == """
              NS TYPE COMMAND
              10 mnt  \\xe6\\x97\\xa5

@@ -30,12 +30,17 @@ public struct Table {
     }
 
     public final class Row {
-        /// One value per column; nil is empty (JSON null).
-        public var cells: [[UInt8]?]
+        /// One value per column, nil for empty (JSON null), held as the strings that stand for
+        /// the bytes (see CStrings): a short cell fits in its String without an allocation of
+        /// its own, which a byte array per cell would need (thousands of rows for swlsns).
+        private var values: [String?]
         public var children: [Row] = []
 
-        public init(_ cells: [[UInt8]?]) { self.cells = cells }
-        public convenience init(_ cells: [String?]) { self.init(cells.map { $0.map { Array($0.utf8) } }) }
+        public init(_ cells: [[UInt8]?]) { values = cells.map { $0.map { CStrings.string($0) } } }
+        public init(_ cells: [String?]) { values = cells }
+
+        /// The bytes of the cell in column `index`.
+        public func cell(_ index: Int) -> [UInt8]? { values[index].map { CStrings.bytes($0) } }
     }
 
     public enum Format: Sendable { case table, raw, json }
@@ -137,7 +142,7 @@ public struct Table {
             if headings { output += columns.map { Self.rawEscaped(Array($0.name.utf8)) }.joined(separator: " ") + "\n" }
             for entry in rows {
                 let cells = columns.indices.map { index in
-                    let value = entry.row.cells[index] ?? []
+                    let value = entry.row.cell(index) ?? []
                     return Self.rawEscaped(columns[index].tree ? Array(entry.prefix.utf8) + value : value)
                 }
                 output += cells.joined(separator: " ") + "\n"
@@ -145,28 +150,28 @@ public struct Table {
             return
         }
 
-        // Each row's cells as lines of shown text, the tree's art in front of the tree column.
-        let cells: [[[Shown]]] = rows.map { entry in
-            columns.indices.map { index in
-                let value = entry.row.cells[index] ?? []
-                let lines = columns[index].wrapsLines
-                    ? value.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
-                    : [value]
-                return lines.enumerated().map { number, line in
-                    var shown = Shown(bytes: [], width: 0)
-                    if columns[index].tree && number == 0 {
-                        shown.bytes = Array(entry.prefix.utf8)
-                        shown.width = entry.prefix.unicodeScalars.count
-                    }
-                    shown.width += Self.encode(line, utf8: utf8, into: &shown.bytes)
-                    return shown
+        // A cell as lines of shown text, the tree's art in front of the tree column. Made twice,
+        // for the widths and for the output, rather than held for every row at once: a table of
+        // thousands of rows would otherwise hold an array for each line of each cell.
+        func shown(_ entry: (row: Row, prefix: String, continuation: String), _ index: Int) -> [Shown] {
+            let value = entry.row.cell(index) ?? []
+            let lines = columns[index].wrapsLines
+                ? value.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+                : [value]
+            return lines.enumerated().map { number, line in
+                var shown = Shown(bytes: [], width: 0)
+                if columns[index].tree && number == 0 {
+                    shown.bytes = Array(entry.prefix.utf8)
+                    shown.width = entry.prefix.unicodeScalars.count
                 }
+                shown.width += Self.encode(line, utf8: utf8, into: &shown.bytes)
+                return shown
             }
         }
         var widths = columns.map { _ in 0 }
-        for row in cells {
-            for (index, lines) in row.enumerated() {
-                for line in lines { widths[index] = max(widths[index], line.width) }
+        for entry in rows {
+            for index in columns.indices {
+                for line in shown(entry, index) { widths[index] = max(widths[index], line.width) }
             }
         }
         // As libsmartcols: at least the heading's width (also without headings), and the hint for
@@ -211,7 +216,8 @@ public struct Table {
             }
             finish()
         }
-        for (entry, row) in zip(rows, cells) {
+        for entry in rows {
+            let row = columns.indices.map { shown(entry, $0) }
             for index in columns.indices { append(row[index][0], index) }
             finish()
             let count = row.map(\.count).max() ?? 1
@@ -265,7 +271,7 @@ public struct Table {
                     output += "\(indent)   "
                     output.append(Self.jsonString(Array(column.name.lowercased().utf8)))
                     output += ": "
-                    if let cell = row.cells[index] {
+                    if let cell = row.cell(index) {
                         if column.numeric { output.append(cell) } else { output.append(Self.jsonString(cell)) }
                     } else {
                         output += "null"
