@@ -35,6 +35,12 @@ BASHCOMP := $(wildcard $(TOOLS:%=completions/%.bash))
 ZSHCOMP  := $(wildcard $(TOOLS:%=completions/_%))
 FISHCOMP := $(wildcard $(TOOLS:%=completions/%.fish))
 
+# The folders install-files creates are listed here, so that uninstall removes exactly those too
+# (and not a folder such as /usr/local/bin that was there before).
+DIRLIST     := $(DESTDIR)$(PREFIX)/share/swns/installed-folders
+DIRS        := $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+               $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(dir $(DIRLIST))
+
 # Every file install writes, so that uninstall removes exactly these.
 INSTALLED := $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
              $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
@@ -77,6 +83,13 @@ install: build
 # The files alone, from release binaries already built (make build): the installation tests use this.
 install-files:
 	@set -e; \
+	created=$$(cat $(DIRLIST) 2>/dev/null || true); \
+	for dir in $(DIRS); do \
+		missing=$$dir; \
+		while [ ! -d "$$missing" ]; do created="$$created $$missing"; missing=$$(dirname "$$missing"); done; \
+		install -d $$dir; \
+	done; \
+	printf '%s\n' $$created | awk 'NF && !seen[$$0]++' > $(DIRLIST); \
 	for tool in $(TOOLS); do \
 		test -x $(RELEASEDIR)/$$tool || { echo "$(RELEASEDIR)/$$tool is missing: run make build" >&2; exit 1; }; \
 		install -D -m 0755 $(RELEASEDIR)/$$tool $(DESTDIR)$(BINDIR)/$$tool; \
@@ -111,6 +124,11 @@ install-files:
 
 uninstall:
 	rm -f $(INSTALLED)
+	@if [ -f $(DIRLIST) ]; then \
+		folders=$$(awk '{ print length, $$0 }' $(DIRLIST) | sort -rn | cut -d' ' -f2-); \
+		rm -f $(DIRLIST); \
+		for dir in $$folders; do rmdir --ignore-fail-on-non-empty "$$dir" 2>/dev/null || true; done; \
+	fi
 
 # The release binaries first: the installation tests stage and inspect them.
 check: build

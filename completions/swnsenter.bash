@@ -216,8 +216,9 @@ _swnsenter_values()
                 cur=$value
                 _filedir
             fi
-            if [[ $name == net && $value != /proc/* ]]; then
-                # Network namespaces that ip-netns(8) keeps.
+            if [[ $name == net && $value != */* ]]; then
+                # Network namespaces that ip-netns(8) keeps, before a path is
+                # typed (a path's own completion lists /run/netns/*).
                 candidates=(/run/netns/*)
                 [[ -e ${candidates[0]} ]] &&
                     COMPREPLY+=($(compgen -W "${candidates[*]}" -- "$value"))

@@ -202,7 +202,8 @@ _swunshare()
                 local signal signals=
                 for signal in $(compgen -A signal); do
                     # compgen also lists EXIT, the trap pseudo-signal.
-                    [[ $signal == SIG* ]] && signals+=" $signal ${signal#SIG}"
+                    # and glibc's internal signals 32 and 33 as SIGJUNK(N).
+                    [[ $signal == SIG* && $signal != *'('* ]] && signals+=" $signal ${signal#SIG}"
                 done
                 COMPREPLY=($(compgen -W "$signals" -- "$cur"))
                 ;;

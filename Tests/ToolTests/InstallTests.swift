@@ -43,6 +43,8 @@ import Testing
         expected["usr/share/man/man1/swunshare.1"] = 0o644
         expected["usr/share/man/man1/swnsenter.1"] = 0o644
         expected["usr/share/man/man8/swlsns.8"] = 0o644
+        // The folders that install made, for uninstall to take away again.
+        expected["usr/share/swns/installed-folders"] = 0o644
         #expect(files(under: stage) == expected)
         for tool in Self.tools {
             let version = try run("\(stage)/usr/bin/\(tool)", ["-V"])
@@ -53,6 +55,12 @@ import Testing
                                                   "DESTDIR=\(stage)", "PREFIX=/usr"])
         #expect(uninstall.status == 0, "\(uninstall)")
         #expect(files(under: stage) == ["usr/bin/other": 0o644])
+        // The folders it made are gone too; usr/bin, which was there before, stays.
+        let folders = (FileManager.default.enumerator(atPath: stage)?.allObjects as? [String] ?? []).filter { path in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: stage + "/" + path, isDirectory: &isFolder) && isFolder.boolValue
+        }
+        #expect(folders.sorted() == ["usr", "usr/bin"])
     }
 
     @Test(arguments: ["man/swunshare.1", "man/swnsenter.1", "man/swlsns.8"])
