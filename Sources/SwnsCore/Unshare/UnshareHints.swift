@@ -27,11 +27,6 @@ enum UnshareHints {
         return nil
     }
 
-    static func afterForkFailure(_ error: SwnsError, mask: NamespaceMask) -> String? {
-        guard mask.contains(.pid), error.errno == ENOMEM else { return nil }
-        return "the new PID namespace has no init any more: its first process (PID 1) has exited"
-    }
-
     static func afterBindFailure(_ error: SwnsError, kind: NamespaceKind, target: String) -> String? {
         guard error.errno == EINVAL, kind == .mount, isOnSharedMount(target) else { return nil }
         return "\(target) is on a mount with shared propagation, which cannot hold a mount namespace; "

@@ -66,11 +66,7 @@ extension UnsharePlan {
                 gate = try StartGate()
                 setupFailure = try Kernel.pipe()
             }
-            do {
-                child = try Kernel.fork()
-            } catch {
-                throw error.withHint(UnshareHints.afterForkFailure(error, mask: mask))
-            }
+            child = try Kernel.fork()
             if child == 0 {
                 try Kernel.restoreSignalMask(oldMask)
                 gate?.wait()
