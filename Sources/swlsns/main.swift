@@ -2,15 +2,15 @@ import CSwns
 import Glibc
 import SwnsCore
 
-let diagnostics = Diagnostics(program: "swlsns")
+let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swlsns")
 Kernel.restoreQuitSignal()
 do {
     let command = try LsnsCommand.parse(ArgumentVector.process)
     switch command.action {
     case .help:
-        StandardStreams.out(LsnsOption.helpText)
+        StandardStreams.out(LsnsOption.helpText(program: diagnostics.program))
     case .version:
-        StandardStreams.out(Swns.versionLine(tool: "swlsns"))
+        StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
     case .listColumns:
         StandardStreams.out(LsnsReport.columnList(json: command.format == .json))
     case .run:

@@ -1,15 +1,15 @@
 import Glibc
 import SwnsCore
 
-let diagnostics = Diagnostics(program: "swnsenter")
+let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swnsenter")
 Kernel.restoreQuitSignal()
 do {
     let command = try NsenterCommand.parse(ArgumentVector.process)
     switch command.action {
     case .help:
-        StandardStreams.out(NsenterOption.helpText)
+        StandardStreams.out(NsenterOption.helpText(program: diagnostics.program))
     case .version:
-        StandardStreams.out(Swns.versionLine(tool: "swnsenter"))
+        StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
     case .run:
         let plan = try NsenterPlan(command)
         exit(try plan.perform())

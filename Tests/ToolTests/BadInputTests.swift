@@ -31,3 +31,23 @@ import Testing
         #expect(Host.netnsEntries() == netns)
     }
 }
+
+/// Installed under util-linux's names (a symbolic link `unshare` to swunshare), the tools call
+/// themselves that in messages, help and version, as util-linux's use program_invocation_short_name.
+@Suite struct InvocationNameTests {
+    @Test(arguments: [("swunshare", "unshare"), ("swnsenter", "nsenter"), ("swlsns", "lsns")])
+    func messagesUseTheNameTheToolWasRunBy(_ tool: String, _ name: String) throws {
+        let folder = "/tmp/" + uniqueName("swns-name")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createSymbolicLink(atPath: folder + "/" + name, withDestinationPath: Host.buildFolder + "/" + tool)
+        let ours = try run(folder + "/" + name, ["--bogus"])
+        let theirs = try run("/usr/bin/" + name, ["--bogus"])
+        #expect(ours.status == 1 && theirs.status == 1)
+        #expect(lines(ours.stderr).last == lines(theirs.stderr).last, "\(ours) \(theirs)")
+        #expect(lines(ours.stderr).last == "Try '\(name) --help' for more information.")
+        let help = try run(folder + "/" + name, ["--help"])
+        #expect(help.stdout.hasPrefix("\nUsage:\n \(name) [options]"), "\(help)")
+        #expect(try run(folder + "/" + name, ["-V"]).stdout == "\(name) from swns 0.1.0\n")
+    }
+}

@@ -36,8 +36,12 @@ public enum LsnsOption: Hashable, Sendable {
         stopAtFirstOperand: false)
 
     /// As util-linux 2.42: the columns are listed by --list-columns, not here.
-    public static var helpText: String {
-        HelpText.render(usage: ["swlsns [options] [<namespace>]"], summary: "List system namespaces.",
+    public static var helpText: String { helpText(program: "swlsns") }
+
+    /// The help, its usage line naming the program as it was invoked (util-linux's
+    /// program_invocation_short_name).
+    public static func helpText(program: String) -> String {
+        HelpText.render(usage: [program + " [options] [<namespace>]"], summary: "List system namespaces.",
                         options: table, manPage: "swlsns(8)", column: 24, wideOnOwnLine: false,
                         alignLongOnly: true)
     }

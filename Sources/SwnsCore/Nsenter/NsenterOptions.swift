@@ -72,8 +72,12 @@ public enum NsenterOption: Hashable, Sendable {
 
     public static let parser = CommandLineParser(options: table, getoptOrder: getoptOrder)
 
-    public static var helpText: String {
-        HelpText.render(usage: ["swnsenter [options] [<program> [<argument>...]]"],
+    public static var helpText: String { helpText(program: "swnsenter") }
+
+    /// The help, its usage line naming the program as it was invoked (util-linux's
+    /// program_invocation_short_name).
+    public static func helpText(program: String) -> String {
+        HelpText.render(usage: [program + " [options] [<program> [<argument>...]]"],
                         summary: "Run a program with namespaces of other processes.",
                         options: table, manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false,
                         alignLongOnly: true)

@@ -175,4 +175,13 @@ public struct ArgumentVector {
     }
 
     public subscript(index: Int) -> UnsafeMutablePointer<CChar> { pointers[index]! }
+
+    /// The name the program was invoked by, without its folder (program_invocation_short_name),
+    /// for messages: a tool installed as `unshare` calls itself that, as util-linux's does.
+    public var programName: String? {
+        guard count > 0, let first = pointers[0], first.pointee != 0 else { return nil }
+        let slash = strrchr(first, Int32(UInt8(ascii: "/")))
+        let name = CStrings.string(slash.map { UnsafePointer($0 + 1) } ?? UnsafePointer(first))
+        return name.isEmpty ? nil : name
+    }
 }

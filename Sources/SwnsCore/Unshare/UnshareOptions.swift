@@ -88,8 +88,12 @@ public enum UnshareOption: Hashable, Sendable {
 
     public static let parser = CommandLineParser(options: table, getoptOrder: getoptOrder)
 
-    public static var helpText: String {
-        HelpText.render(usage: ["swunshare [options] [<program> [<argument>...]]"],
+    public static var helpText: String { helpText(program: "swunshare") }
+
+    /// The help, its usage line naming the program as it was invoked (util-linux's
+    /// program_invocation_short_name).
+    public static func helpText(program: String) -> String {
+        HelpText.render(usage: [program + " [options] [<program> [<argument>...]]"],
                         summary: "Run a program with some namespaces unshared from the parent.",
                         options: table, manPage: "swunshare(1)")
     }
