@@ -12,7 +12,7 @@ do {
     case .version:
         StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
     case .listColumns:
-        StandardStreams.out(LsnsReport.columnList(json: command.format == .json))
+        StandardStreams.out(LsnsReport.columnList(json: command.format == .json, raw: command.format == .raw))
     case .run:
         var report = LsnsReport(command)
         let width = swns_terminal_width(1)

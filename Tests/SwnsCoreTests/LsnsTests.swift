@@ -102,11 +102,17 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
         #expect(throws: SwnsError.reported(status: 1)) { try lsns(["-o"] + list) }
     }
 
-    /// Options that end the parse act where they come: -H lists the columns at once.
-    @Test func listColumnsActsAtOnce() throws {
-        #expect(try lsns(["-H", "-h"]).action == .listColumns)
-        #expect(try lsns(["-H", "-t", "foo"]).action == .listColumns)
+    /// -h and -V act where they come; -H after the other options (util-linux 2.42, which made it
+    /// so that -J and -r shape the list in any order).
+    @Test func listColumnsComesAfterTheOtherOptions() throws {
+        #expect(try lsns(["-H", "-h"]).action == .help)
         #expect(try lsns(["-h", "-J", "-r"]).action == .help)
+        #expect(throws: SwnsError("unknown namespace type: foo")) { try lsns(["-H", "-t", "foo"]) }
+        let json = try lsns(["-H", "-J"])
+        #expect(json.action == .listColumns && json.format == .json)
+        let raw = try lsns(["-H", "-r"])
+        #expect(raw.action == .listColumns && raw.format == .raw)
+        #expect(LsnsReport.columnList(json: false, raw: true).hasPrefix("NS <integer> namespace\\x20identifier"))
     }
 
     @Test func filterIsParsedBeforeAnything() throws {
@@ -137,6 +143,15 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
 }
 
 @Suite struct TableTests {
+    /// Widths as glibc's wcwidth gives them in C.UTF-8, and what its iswprint refuses (nil):
+    /// worked out without the C library, which the static binaries cannot ask.
+    @Test(arguments: [(0xE9, 1), (0x65E5, 2), (0x30C6, 2), (0x0301, 0), (0x200B, 0), (0x0085, nil), (0x009B, nil),
+                      (0x2028, nil), (0x1F600, 2), (0xFF21, 2), (0xAC00, 2), (0x1160, 0), (0x2192, 1), (0x00AD, 1),
+                      (0x0378, nil), (0x3000, 2), (0xE000, 1)] as [(UInt32, Int?)])
+    func displayWidths(_ value: UInt32, _ width: Int?) {
+        #expect(Table.columns(of: value) == width)
+    }
+
     func sample() -> Table {
         var table = Table(columns: [Table.Column("NS", rightAligned: true, numeric: true), Table.Column("TYPE"),
                                     Table.Column("COMMAND", tree: true)], jsonName: "namespaces")

@@ -250,8 +250,9 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         let holder = try TargetProcess("/bin/bash", ["-c", "exec 9</proc/\(target.pid)/ns/net; exec sleep 600"], sleeper: [])
         kill(target.pid, SIGKILL)
         _ = target.launcher.wait()
-        let row = rows(try swlsns(["-P", "-r", "-n", "-o", "NS,TYPE,NPROCS,PATH"]).stdout)[id]
-        #expect(row == "\(id) net 0 /proc/\(holder.pid)/fd/9")
+        // Found, with no process in it: PATH empty as util-linux leaves it (no process to name).
+        let row = rows(try swlsns(["-P", "-r", "-n", "-o", "NS,TYPE,NPROCS,PATH,NETNSID"]).stdout)[id]
+        #expect(row == "\(id) net 0  ", "held by \(holder.pid)")
         #expect(rows(try run("/usr/bin/lsns", ["-r", "-n", "-o", "NS"]).stdout)[id] == nil)
     }
 
@@ -266,6 +267,22 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         let all = rows(row.stdout)
         #expect(all[inner] == "\(inner) 1")
         #expect(all.values.contains { $0.hasSuffix(" 0") }, "\(row.stdout)")
+        // Its PATH and NETNSID are empty: not the descriptor swlsns itself held while it asked.
+        let held = try swlsns(["-t", "net", "-P", "-J", "-o", "NS,PATH,NETNSID,ONS"])
+        #expect(!held.stdout.contains("/proc/"), "\(held.stdout)")
+        #expect(held.stdout.contains("\"path\": null") && held.stdout.contains("\"netnsid\": null"), "\(held.stdout)")
+    }
+
+    /// -t also leaves out the ancestors of another type that a tree would add (util-linux 2.40
+    /// and later; 2.38.1 adds them as rows without a process).
+    @Test(arguments: [(["--tree=parent", "-t", "pid"], "pid"), (["--tree=owner", "-t", "net"], "net"),
+                      (["-T", "-t", "uts"], "uts")])
+    func treesKeepToTheChosenTypes(_ arguments: [String], _ type: String) throws {
+        let target = try TargetProcess(Host.swunshare, ["-r", "--pid", "--fork", "--net", "--uts"])
+        _ = target
+        let outcome = try swlsns(arguments + ["-r", "-n", "-o", "NS,TYPE"])
+        let types = Set(lines(outcome.stdout).compactMap { $0.split(separator: " ").last.map(String.init) })
+        #expect(types == [type], "\(outcome.stdout)")
     }
 
     @Test func parentsAndOwnersOfNestedNamespaces() throws {

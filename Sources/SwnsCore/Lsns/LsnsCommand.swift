@@ -52,9 +52,12 @@ public struct LsnsCommand: Sendable {
             }
             seen.append(option.tag)
             try command.apply(option.tag, option.value)
-            if command.action != .run { return command }
+            // --help and --version act at once; --list-columns after the other options, so that
+            // -J and -r shape it in any order (util-linux 2.42).
+            if command.action == .help || command.action == .version { return command }
         }
         if let error = parsed.error { throw .usage(error.getoptMessage) }
+        if command.action == .listColumns { return command }
         // As util-linux: the first operand; the others are ignored.
         var operand = false
         if let text = parsed.operands.first {

@@ -98,9 +98,12 @@ public struct LsnsReport {
             func place(_ at: Int, _ line: Table.Row, depth: Int) {
                 if lines[at] != nil { return }
                 let namespace = scan.namespaces[at]
+                // An ancestor of a type that -t leaves out is not shown either (util-linux 2.40
+                // and later): the row is a root then.
                 func related(_ id: UInt64?) -> Int? {
-                    guard depth < 64, let id, id != namespace.id else { return nil }
-                    return scan.namespaceIndex(id)
+                    guard depth < 64, let id, id != namespace.id, let index = scan.namespaceIndex(id) else { return nil }
+                    if !command.kinds.isEmpty && !command.kinds.contains(scan.namespaces[index].kind) { return nil }
+                    return index
                 }
                 func placeFirst(_ index: Int) {
                     if lines[index] == nil {
@@ -158,14 +161,16 @@ public struct LsnsReport {
         func set(_ column: LsnsColumn, _ text: String?) { row[column.rawValue] = text.map { Array($0.utf8) } }
         set(.ns, String(namespace.id))
         set(.type, namespace.kind.name)
-        row[LsnsColumn.path.rawValue] = pid.map { Array("/proc/\($0)/ns/\(namespace.kind.procEntry)".utf8) } ?? namespace.path
+        // As util-linux: PATH and NETNSID come from a process in the namespace, and are empty
+        // without one (NSFS names the bind mounts).
+        set(.path, pid.map { "/proc/\($0)/ns/\(namespace.kind.procEntry)" })
         set(.nprocs, String(namespace.pids.count))
         set(.pid, pid.map { String($0) })
         set(.ppid, process.map { String($0.ppid) })
         row[LsnsColumn.command.rawValue] = pid.flatMap { commandLine(of: $0) }
         set(.uid, uid.map { String($0) })
         set(.user, uid.map { userName($0) })
-        if namespace.kind == .net { set(.netnsid, netnsids.first { $0.id == namespace.id }?.value) }
+        if namespace.kind == .net, pid != nil { set(.netnsid, netnsids.first { $0.id == namespace.id }?.value) }
         // As util-linux: one mount point a line, or after a comma with --nowrap (and --raw).
         let separator = UInt8(ascii: command.wrap ? "\n" : ",")
         row[LsnsColumn.nsfs.rawValue] = namespace.mounts.isEmpty ? nil : Array(namespace.mounts.joined(separator: [separator]))
@@ -257,7 +262,13 @@ public struct LsnsReport {
     }
 
     /// `--list-columns`: each column with its type and description.
-    public static func columnList(json: Bool) -> String {
+    public static func columnList(json: Bool, raw: Bool = false) -> String {
+        if raw {
+            return LsnsColumn.allCases.map { column in
+                [column.name, column.numeric ? "<integer>" : "<string>", column.help]
+                    .map { Table.rawEscaped(Array($0.utf8)) }.joined(separator: " ") + "\n"
+            }.joined()
+        }
         if json {
             var text = "{\n   \"lsns-columns\": [\n"
             for (index, column) in LsnsColumn.allCases.enumerated() {

@@ -64,6 +64,7 @@ public struct NamespaceScan {
         processes.reserveCapacity(pids.count)
         found.reserveCapacity(pids.count * wanted.filter { $0 }.count + 64)
 
+        let ourselves = getpid()
         for pid in pids {
             let name = String(pid)
             guard let process = Self.readNamespaces(pid, name: name, procfd: procfd, wanted: wanted) else { continue }
@@ -71,6 +72,8 @@ public struct NamespaceScan {
             for (kind, id) in process.namespaces.enumerated() where id != 0 {
                 found.append((id, UInt8(kind), pid))
             }
+            // Our own descriptors hold only what this scan opened (the namespaces of sockets).
+            if pid == ourselves { continue }
             Self.readDescriptors(pid, name: name, procfd: procfd, wanted: wanted, into: &found, held: &held,
                                  sockets: &socketNamespaces)
         }

@@ -198,7 +198,8 @@ public struct Table {
             let padding = [UInt8](repeating: UInt8(ascii: " "), count: widths[index] - shown.width)
             let last = index == columns.count - 1
             if columns[index].rightAligned {
-                line += padding + shown.bytes
+                // An empty last cell is left out, right-aligned or not, as libsmartcols does.
+                if !(last && shown.bytes.isEmpty) { line += padding + shown.bytes }
             } else {
                 line += shown.bytes
                 if !last { line += padding }
@@ -335,36 +336,36 @@ extension Table {
         case "C.UTF-8", "C.utf8": return true
         default:
             guard setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
-            wideCharactersReady = true
             return String(cString: codeset) == "UTF-8"
         }
     }
 
-    /// glibc's iswprint and wcwidth know Unicode only in a UTF-8 locale: set on the first
-    /// character outside ASCII (C.UTF-8 is built in, so this cannot fail on glibc 2.35 and later).
-    nonisolated(unsafe) private static var wideCharactersReady = false
-    /// wcwidth and iswprint, which the Glibc module does not export (wchar.h declares them only
-    /// for X/Open): looked up once.
-    nonisolated(unsafe) private static var cWidth: (@convention(c) (Int32) -> Int32)?
-    nonisolated(unsafe) private static var cPrintable: (@convention(c) (UInt32) -> Int32)?
-
-    private static func prepareWideCharacters() {
-        if cWidth != nil { return }
-        if !wideCharactersReady {
-            wideCharactersReady = true
-            if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "C.utf8") }
+    /// The character's width in terminal columns, as glibc's wcwidth gives it in a UTF-8 locale,
+    /// or nil when it is not printable (iswprint): control characters (C0 and C1), line and
+    /// paragraph separators, unassigned code points. Worked out here rather than asked of the C
+    /// library: the static binaries cannot look up wcwidth, and a UTF-8 locale would have to be
+    /// loaded for it.
+    static func columns(of value: UInt32) -> Int? {
+        guard let scalar = Unicode.Scalar(value) else { return nil }
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate: return nil
+        case .nonspacingMark, .enclosingMark, .format: return value == 0xAD ? 1 : 0
+        default: break
         }
-        cWidth = dlsym(nil, "wcwidth").map { unsafeBitCast($0, to: (@convention(c) (Int32) -> Int32).self) }
-        cPrintable = dlsym(nil, "iswprint").map { unsafeBitCast($0, to: (@convention(c) (UInt32) -> Int32).self) }
+        // Hangul jamo vowels and final consonants join the syllable before them.
+        if (0x1160...0x11FF).contains(value) || (0xD7B0...0xD7FF).contains(value) { return 0 }
+        if scalar.properties.isEmojiPresentation { return 2 }
+        return wideRanges.contains { $0.contains(value) } ? 2 : 1
     }
 
-    /// The character's width in terminal columns, or nil when the locale has it as not printable.
-    private static func columns(of value: UInt32) -> Int? {
-        prepareWideCharacters()
-        guard let cWidth, let cPrintable else { return 1 }
-        guard cPrintable(value) != 0 else { return nil }
-        return max(0, Int(cWidth(Int32(bitPattern: value))))
-    }
+    /// East Asian Wide and Fullwidth characters (Unicode's EastAsianWidth W and F), by block.
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
+        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
+        0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+        0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1AFF0...0x1B2FF, 0x1F200...0x1F2FF,
+        0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
 
     /// The UTF-8 character at `start`: its scalar value and length, or nil when the bytes there are
     /// not one (as mbrtowc: overlong forms, surrogates and values past U+10FFFF are not).
