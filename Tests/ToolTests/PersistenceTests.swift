@@ -34,7 +34,8 @@ import Testing
                       let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
                 return String(decoding: raw, as: UTF8.self).contains(file.path)
             }
-            if others.isEmpty { break }
+            // A helper that has exited but is not reaped yet has no command line any more.
+            if others.isEmpty && children(of: holder.launcher.pid) == [holder.pid] { break }
             usleep(10_000)
         }
         #expect(others.isEmpty, "processes besides swunshare and its program: \(others)")
