@@ -89,8 +89,12 @@ func parse(_ arguments: [String], context: HostContext = aliceHost) throws(SwnsE
         #expect(try parse(["--whitelist-env", "A", "--clear-env", "--whitelist-env=B,X=1"]).environment
                 == EnvironmentPolicy(clear: true, keep: ["A", "B", "X=1"]))
         // Blanks and a `+` before the digits, as util-linux's strtoul_or_err takes them.
-        let signed = try parse(["-S", "+5", "-G", " 7", "--map-user=+3"])
+        let signed = try parse(["-S", "+5", "-G", " 7", "--map-user=+3", "-T", "--monotonic", " 5", "--boottime=-9223372036854775808"])
         #expect(signed.uid == 5 && signed.gid == 7 && signed.mapUser == 3)
+        #expect(signed.monotonicOffset == 5 && signed.boottimeOffset == Int64.min)
+        #expect(throws: SwnsError("failed to parse monotonic offset: '9223372036854775808'", errno: ERANGE)) {
+            try parse(["-T", "--monotonic=9223372036854775808"])
+        }
     }
 
     @Test func helpAndVersionWinOverWhatFollows() throws {

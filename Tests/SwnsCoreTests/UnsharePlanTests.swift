@@ -93,6 +93,10 @@ import Testing
         #expect(try plan(["--whitelist-env=TERM", "--whitelist-env=HOME"]).environment == ["TERM=xterm", "HOME=/home/alice"])
         #expect(try plan(["--whitelist-env=TERM", "--clear-env"]).environment == ["TERM=xterm"])
         #expect(try plan(["--clear-env", "--whitelist-env=HOME,X=1"]).environment == ["HOME=/home/alice"])
+        // Names compare byte for byte, as getenv(3): a decomposed é is not the precomposed one.
+        let accented = ["PATH=/usr/bin", "\u{E9}T\u{E9}=1", "e\u{301}te=2"]
+        #expect(try plan(["--whitelist-env=\u{E9}T\u{E9}"], environment: accented).environment == ["\u{E9}T\u{E9}=1"])
+        #expect(try plan(["--whitelist-env=e\u{301}te"], environment: accented).environment == ["e\u{301}te=2"])
     }
 }
 

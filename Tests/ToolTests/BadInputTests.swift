@@ -50,4 +50,14 @@ import Testing
         #expect(help.stdout.hasPrefix("\nUsage:\n \(name) [options]"), "\(help)")
         #expect(try run(folder + "/" + name, ["-V"]).stdout == "\(name) from swns 0.1.0\n")
     }
+
+    /// --help with standard output closed: nothing to report, status 0, as util-linux's
+    /// close_stream has it; a full disk is a write error.
+    @Test(arguments: ["swunshare", "swnsenter", "swlsns"])
+    func closedAndFullStandardOutput(_ tool: String) throws {
+        let closed = try run("/bin/sh", ["-c", "\(Host.buildFolder)/\(tool) --help >&-"])
+        #expect(closed.status == 0 && closed.stderr.isEmpty, "\(closed)")
+        let full = try run("/bin/sh", ["-c", "\(Host.buildFolder)/\(tool) --help >/dev/full"])
+        #expect(full.status == 1 && full.stderr == "\(tool): write error: No space left on device\n", "\(full)")
+    }
 }

@@ -51,7 +51,9 @@ public enum StandardStreams {
     /// util-linux's close_stdout at exit: a failed write to standard output (a full disk; a
     /// reader that went away is no error) gives `write error: No space left on device`, exit 1.
     public static func finish(program: String) {
-        guard let error = outputError, error != EPIPE else { return }
+        // A reader that went away (EPIPE) or a standard output that was closed (EBADF, nothing
+        // asked to see the output) is no error, as util-linux's close_stream has it.
+        guard let error = outputError, error != EPIPE, error != EBADF else { return }
         err("\(program): write error: \(SwnsError.describe(errno: error))\n")
         exit(1)
     }

@@ -242,7 +242,7 @@ public struct UnshareCommand: Equatable, Sendable {
             environment.clear = true
         case .whitelistEnv:
             // A name with `=` names no variable, and keeps none, as getenv(3) finds none.
-            environment.keep += (value ?? "").split(separator: ",").map(String.init)
+            environment.keep += (value ?? "").utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
         case .hostname:
             namespaces.insert(.uts)
             hostname = try Self.utsName(value ?? "", what: "hostname")
@@ -266,14 +266,16 @@ public struct UnshareCommand: Equatable, Sendable {
         return id
     }
 
+    /// util-linux's strtos64_or_err: blanks and a sign before the digits, nothing after.
     private static func offset(_ text: String?, _ message: String) throws(SwnsError) -> Int64 {
         let text = text ?? ""
-        var digits = Substring(text)
-        if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(text) else {
-            throw SwnsError("\(message): '\(text)'")
+        switch CNumber.parse(Array(text.utf8)) {
+        case .value(false, let magnitude) where magnitude <= UInt64(Int64.max): return Int64(magnitude)
+        case .value(true, let magnitude) where magnitude <= UInt64(Int64.max) + 1:
+            return Int64(truncatingIfNeeded: 0 &- magnitude)
+        case .value, .outOfRange: throw SwnsError("\(message): '\(text)'", errno: ERANGE)
+        case .invalid: throw SwnsError("\(message): '\(text)'")
         }
-        return value
     }
 
     private static func utsName(_ text: String, what: String) throws(SwnsError) -> String {

@@ -7,6 +7,9 @@ extension UnsharePlan {
     public func perform(diagnostics: Diagnostics) throws(SwnsError) -> Int32 {
         let mask = command.namespaces
         let parent = getpid()
+        // As util-linux: a SIGCHLD that our caller ignores would leave no child to wait for, and
+        // would be passed on to the program.
+        _ = swns_default_signal(SIGCHLD)
 
         // Helpers are forked before unsharing so that they keep the original namespaces: a new
         // mount or user namespace would take away the right to bind onto the caller's files, and

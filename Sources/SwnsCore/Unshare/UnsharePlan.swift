@@ -51,30 +51,38 @@ public struct UnsharePlan: Sendable {
             guard let target = command.persist[kind] else { continue }
             if let error = statError(target) { throw SwnsError("cannot access \(target)", errno: error) }
         }
-        if let root = command.root, let error = statError(root + "/.") {
+        // A directory that only the new user namespace's root (or --owner) may enter is the later
+        // step's to judge: refused up front is only what cannot be there at all.
+        let credentialsChange = command.namespaces.contains(.user) || command.owner != nil
+        func definite(_ error: Int32?) -> Int32? {
+            guard let error else { return nil }
+            return credentialsChange && (error == EACCES || error == EPERM) ? nil : error
+        }
+        if let root = command.root, let error = definite(statError(root + "/.")) {
             throw SwnsError("cannot change root directory to '\(root)'", errno: error)
         }
         // --wd and --mount-proc are resolved as the process that execs will resolve them: after
         // chroot (symbolic links inside the new root point within it), --mount-proc after --wd.
         if let directory = command.workingDirectory,
-           let error = Self.resolveError(directory, root: command.root, from: nil, directory: true, statError: statError,
-                                         resolveInRoot: resolveInRoot) {
+           let error = definite(Self.resolveError(directory, root: command.root, from: nil, directory: true, statError: statError,
+                                         resolveInRoot: resolveInRoot)) {
             throw SwnsError("cannot chdir to '\(directory)'", errno: error)
         }
         if let proc = command.procMountpoint,
-           let error = Self.resolveError(proc, root: command.root,
-                                         from: command.workingDirectory ?? (command.root == nil ? nil : "/"),
-                                         directory: false, statError: statError, resolveInRoot: resolveInRoot) {
+           let error = definite(Self.resolveError(proc, root: command.root,
+                                                  from: command.workingDirectory ?? (command.root == nil ? nil : "/"),
+                                                  directory: false, statError: statError, resolveInRoot: resolveInRoot)) {
             throw SwnsError("mount \(proc) failed", errno: error)
         }
 
         try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user), uid: command.uid)
 
-        // A single mapping maps the namespace's owner: us, or --owner's ids. With --owner it is
-        // written by the helper, which is still root when we have become the owner, as util-linux
-        // writes it; so are block maps, with the single mapping punched into them.
-        let singleUser = command.mapUser.map { IDRange(inner: $0, outer: command.owner?.uid ?? context.euid, count: 1) }
-        let singleGroup = command.mapGroup.map { IDRange(inner: $0, outer: command.owner?.gid ?? context.egid, count: 1) }
+        // A single mapping maps the invoking user (also with --owner, as util-linux: -r binds the
+        // invoking user to root). With --owner it is written by the helper, which is still that
+        // user when we have become the owner; so are block maps, with the single mapping punched
+        // into them.
+        let singleUser = command.mapUser.map { IDRange(inner: $0, outer: context.euid, count: 1) }
+        let singleGroup = command.mapGroup.map { IDRange(inner: $0, outer: context.egid, count: 1) }
         let byHelper = command.owner != nil
         helperUserMap = command.userBlocks.isEmpty && !(byHelper && singleUser != nil) ? nil :
             IDMap(single: singleUser, blocks: command.userBlocks)
@@ -96,9 +104,13 @@ public struct UnsharePlan: Sendable {
         if command.environment.inherits {
             self.environment = nil
         } else {
-            let names = command.environment.keep
+            // Byte for byte, as getenv(3) compares (not as Swift compares characters).
+            let names = command.environment.keep.map { Array($0.utf8) }.filter { !$0.contains(UInt8(ascii: "=")) }
             self.environment = (environment ?? ProcessEnvironment.current).filter { entry in
-                names.contains { !$0.contains("=") && entry.hasPrefix($0 + "=") }
+                let bytes = entry.utf8
+                return names.contains { name in
+                    bytes.starts(with: name) && bytes.dropFirst(name.count).first == UInt8(ascii: "=")
+                }
             }
         }
         // The default shell comes from the program's environment: after --clear-env, SHELL is
@@ -126,7 +138,10 @@ public struct UnsharePlan: Sendable {
         defer { Kernel.close(rootFD) }
         let fd = CStrings.withCString(path) { swns_open_in_root(rootFD, $0, directory ? 1 : 0) }
         if fd < 0 {
-            // Before Linux 5.6: the path as it stands under the root.
+            // Before Linux 5.6: the path as it stands under the root. A magic link (/proc/self/cwd)
+            // leads out of the root, which RESOLVE_IN_ROOT refuses and chroot does not: the
+            // later step judges it.
+            if errno == EXDEV { return nil }
             return errno == ENOSYS ? Kernel.statError(root + path + (directory ? "/." : "")) : errno
         }
         Kernel.close(fd)
