@@ -54,4 +54,18 @@ import Testing
         #expect(lines(outcome.stderr).first == "swunshare: failed to execute newuidmap: No such file or directory")
         #expect(lines(outcome.stderr).last?.contains("uidmap package") == true, "\(outcome)")
     }
+
+    /// A newuidmap that is there but cannot be executed: execvp's 126 and its reason.
+    @Test func withANewuidmapThatCannotBeExecuted() throws {
+        let folder = "/tmp/" + uniqueName("swns-newuidmap")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = FileManager.default.createFile(atPath: folder + "/newuidmap", contents: Data("#!/bin/sh\n".utf8),
+                                           attributes: [.posixPermissions: 0o644])
+        chmod(folder, 0o755)
+        let outcome = try run(Host.publicFolder + "/swunshare", ["--map-users=0:100000:10", "true"], asUser: Host.nobody,
+                              environment: ["PATH": folder])
+        #expect(outcome.status == 126, "\(outcome)")
+        #expect(lines(outcome.stderr) == ["swunshare: failed to execute newuidmap: Permission denied"], "\(outcome)")
+    }
 }

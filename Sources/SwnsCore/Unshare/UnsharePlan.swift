@@ -95,6 +95,11 @@ public struct UnsharePlan: Sendable {
             let path = variable("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
             for (map, tool) in [(helperUserMap, "newuidmap"), (helperGroupMap, "newgidmap")] where map != nil {
                 if ProcessEnvironment.findExecutable(tool, path: path) == nil {
+                    // There but not executable: what execvp would say (126).
+                    let present = path.split(separator: ":", omittingEmptySubsequences: false).contains { directory in
+                        statError((directory.isEmpty ? "." : String(directory)) + "/" + tool) == nil
+                    }
+                    if present { throw SwnsError("failed to execute \(tool)", errno: EACCES, status: 126) }
                     throw SwnsError("failed to execute \(tool)", errno: ENOENT, status: 127,
                                     hint: "\(tool) maps id blocks for unprivileged users; it comes with Debian's uidmap package")
                 }
