@@ -120,12 +120,9 @@ import Testing
         }
         // After --clear-env the program is looked up as execvp looks it up with no PATH set:
         // on /bin:/usr/bin, not on ours.
-        let folder = "/tmp/" + uniqueName("swns-path")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let name = uniqueName("swnsprog")
-        try "#!/bin/sh\necho ran\n".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
-        chmod(folder + "/" + name, 0o755)
+        let script = try ScriptFolder(printing: "ran")
+        defer { withExtendedLifetime(script) {} }
+        let folder = script.path, name = script.name
         let ours = try run(Host.swunshare, [name], environment: ["PATH": folder + ":/usr/bin:/bin"])
         #expect(ours.stdout == "ran\n", "\(ours)")
         let notFound = try run(Host.swunshare, ["--clear-env", name], environment: ["PATH": folder + ":/usr/bin:/bin"])

@@ -316,12 +316,9 @@ func everyNamespaceTarget(_ launcher: Launcher) throws -> TargetProcess {
     /// With -e the program is looked up on the target's PATH, as util-linux's clearenv, setenv
     /// and execvp look it up.
     @Test func envSearchesTheTargetsPath() throws {
-        let folder = "/tmp/" + uniqueName("swns-path")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let name = uniqueName("swnsprog")
-        try "#!/bin/sh\necho found on the target PATH\n".write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
-        chmod(folder + "/" + name, 0o755)
+        let script = try ScriptFolder(printing: "found on the target PATH")
+        defer { withExtendedLifetime(script) {} }
+        let folder = script.path, name = script.name
         let target = try TargetProcess("/usr/bin/unshare", ["--uts"], environment: ["PATH": folder + ":/usr/bin:/bin"])
         let found = try swnsenter(["-t", "\(target.pid)", "-u", "-e", name])
         #expect(found.status == 0 && found.stdout == "found on the target PATH\n", "\(found)")

@@ -340,6 +340,23 @@ enum StaticProbe {
     }
 }
 
+/// A folder of its own with one shell script in it, for tests of where a program is looked up;
+/// removed with the value.
+final class ScriptFolder {
+    let path: String
+    let name: String
+
+    init(printing text: String) throws {
+        path = "/tmp/" + uniqueName("swns-path")
+        name = uniqueName("swnsprog")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        try "#!/bin/sh\necho \(text)\n".write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
+        chmod(path + "/" + name, 0o755)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
 /// The executable `name` on PATH, as a shell would find it.
 func which(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
