@@ -202,8 +202,10 @@ _swunshare()
                 local signal signals=
                 for signal in $(compgen -A signal); do
                     # compgen also lists EXIT, the trap pseudo-signal.
-                    # and glibc's internal signals 32 and 33 as SIGJUNK(N).
-                    [[ $signal == SIG* && $signal != *'('* ]] && signals+=" $signal ${signal#SIG}"
+                    # and glibc's internal signals 32 and 33 as SIGJUNK(N); realtime
+                    # signals need their number (RTMIN+N), as in util-linux.
+                    [[ $signal == SIG* && $signal != *'('* && $signal != SIGRTM[AI][XN] ]] &&
+                        signals+=" $signal ${signal#SIG}"
                 done
                 COMPREPLY=($(compgen -W "$signals" -- "$cur"))
                 ;;

@@ -137,6 +137,9 @@ import Testing
         // bash's own list has glibc's internal signals as SIGJUNK(32) and SIGJUNK(33).
         everywhere("swunshare --kill-child=SIGJ", offers: [], exactly: true),
         everywhere("swunshare --kill-child=JU", offers: [], exactly: true),
+        // Realtime signals with their number only, as util-linux takes them.
+        everywhere("swunshare --kill-child=RTM", offers: ["--kill-child=RTMIN+1", "--kill-child=RTMAX-1"],
+                   notOffers: ["--kill-child=RTMIN", "--kill-child=RTMAX"]),
         everywhere("swunshare --propagation ", offers: ["slave", "shared", "private", "unchanged"], exactly: true),
         everywhere("swunshare --propagation=s", offers: ["--propagation=slave", "--propagation=shared"], exactly: true),
         everywhere("swunshare --setgroups ", offers: ["allow", "deny"], exactly: true),

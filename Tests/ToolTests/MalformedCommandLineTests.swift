@@ -41,7 +41,7 @@ import Testing
         (["--boottime=1", "true"], "-T"), (["-l", "bogus", "true"], "bogus"), (["--load-interp=:::", "true"], ":::"),
         (["--hostname", String(repeating: "h", count: 65), "true"], "hhhh"),
         (["--domainname", String(repeating: "d", count: 65), "true"], "dddd"),
-        (["--kill-child=RTMIN+99", "true"], "RTMIN+99"), (["-R", "/nonexistent-swns", "true"], "/nonexistent-swns"),
+        (["--kill-child=RTMIN+99", "true"], "RTMIN+99"), (["--kill-child=RTMIN", "true"], "RTMIN"), (["-R", "/nonexistent-swns", "true"], "/nonexistent-swns"),
         (["-w", "/nonexistent-swns", "true"], "/nonexistent-swns"), (["--mount-proc=/nonexistent-swns", "true"], "/nonexistent-swns"),
         (["--net=/nonexistent-swns", "true"], "/nonexistent-swns"), (["--uts=/nonexistent-swns/x", "true"], "/nonexistent-swns/x"),
         (["--pid=/tmp", "true"], "--fork"), (["-r", "--setgroups=allow", "true"], "--setgroups"),

@@ -27,25 +27,24 @@ public enum SignalName {
         table.first { $0.number == signal }.map { "SIG" + $0.name } ?? "signal \(signal)"
     }
 
-    /// `MIN`, `MAX`, `MIN+n`, `MAX-n` or `n` (meaning MIN+n), within the realtime range.
+    /// `MIN+n`, `MAX-n` or `n` (meaning MIN+n), within the realtime range, as util-linux's
+    /// rtsig_to_signum reads it: the number starts right there, and what follows its digits is
+    /// ignored (`RTMIN+1x` is RTMIN+1); bare `MIN` and `MAX` are no signal names there.
     static func realtime(_ text: String) -> Int32? {
+        var rest = Substring(text)
+        var fromMax = false
+        if rest.hasPrefix("MIN+") {
+            rest = rest.dropFirst(4)
+        } else if rest.hasPrefix("MAX-") {
+            rest = rest.dropFirst(4)
+            fromMax = true
+        }
+        let digits = rest.utf8.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard let n: Int32 = decimalNumber(digits) else { return nil }
         // In Int, where no offset that fits Int32 can overflow (`RTMIN+2147483647`).
         let low = Int(swns_sigrtmin()), high = Int(swns_sigrtmax())
-        let signal: Int?
-        if text == "MIN" {
-            signal = low
-        } else if text == "MAX" {
-            signal = high
-        } else if text.hasPrefix("MIN+"), let n: Int32 = decimalNumber(text.utf8.dropFirst(4)) {
-            signal = low + Int(n)
-        } else if text.hasPrefix("MAX-"), let n: Int32 = decimalNumber(text.utf8.dropFirst(4)) {
-            signal = high - Int(n)
-        } else if let n: Int32 = decimalNumber(text.utf8) {
-            signal = low + Int(n)
-        } else {
-            signal = nil
-        }
-        guard let signal, signal >= low, signal <= high else { return nil }
+        let signal = fromMax ? high - Int(n) : low + Int(n)
+        guard signal >= low, signal <= high else { return nil }
         return Int32(signal)
     }
 }
