@@ -84,6 +84,13 @@ import Testing
         #expect(fromEnvironment.programArgv0 == "-bash")
         let given = try plan(["ls", "-l"])
         #expect(given.program == ["ls", "-l"] && given.programArgv0 == nil)
+        // Without SHELL: the password database's shell of the user the program runs as (-S), as
+        // util-linux looks it up after setuid; after --clear-env, SHELL is gone too.
+        let noShell = ["PATH=/usr/bin:/bin"]
+        #expect(try plan(["-S", "1000"], environment: noShell).program == ["/bin/zsh"])
+        #expect(try plan(["-S", "0"], environment: noShell).program == ["/bin/bash"])
+        #expect(try plan(["--clear-env", "-S", "1000"]).program == ["/bin/zsh"])
+        #expect(try plan(["-S", "4242"], environment: noShell).program == ["/bin/sh"])
     }
 
     @Test func environmentPolicies() throws {

@@ -181,6 +181,16 @@ import Testing
         #expect(mask.map { $0 & (1 << (UInt64(SIGCHLD) - 1)) == 0 } == true, "\(outcome)")
     }
 
+    /// The login shell is run by the path SHELL names, not looked up on PATH (util-linux's execl):
+    /// a bare name is a file in the working directory.
+    @Test func theShellIsRunByItsPath() throws {
+        for tool in [Host.swunshare, "/usr/bin/unshare"] {
+            let outcome = try run(tool, ["-u"], environment: ["SHELL": "sh", "PATH": "/usr/bin:/bin"])
+            #expect(outcome.status == 127, "\(tool): \(outcome)")
+            #expect(outcome.stderr.hasSuffix("failed to execute sh: No such file or directory\n"), "\(outcome)")
+        }
+    }
+
     /// A magic link under --root (/proc/self/cwd leads out of it) is chroot's to follow: not
     /// refused up front.
     @Test func magicLinksUnderTheNewRoot() throws {

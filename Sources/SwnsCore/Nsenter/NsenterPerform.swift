@@ -64,7 +64,8 @@ extension NsenterPlan {
         }
         try command.capabilities.applyAfterCredentials(capabilities)
 
-        throw Kernel.exec(program, argv0: programArgv0, environment: targetEnvironment)
+        // The login shell is run by its path, as util-linux's execl runs it.
+        throw Kernel.exec(program, argv0: programArgv0, environment: targetEnvironment, searchPath: programArgv0 == nil)
     }
 
     private static func setgid(_ gid: UInt32) -> SwnsError? {

@@ -188,7 +188,12 @@ public final class NsenterPlan {
             throw SwnsError("process \(pid) exited while its namespaces were being opened")
         }
 
-        (program, programArgv0) = LoginShell.program(command.program, environment: targetEnvironment, context: context)
+        // The shell of the user the program runs as: entering a user namespace makes it 0 there
+        // unless the credentials are kept.
+        let entersUser = files.contains { $0.kind == .user } || mask.contains(.user)
+        let runAs = uid ?? (entersUser && !command.preserveCredentials ? 0 : nil)
+        (program, programArgv0) = LoginShell.program(command.program, environment: targetEnvironment, context: context,
+                                                     uid: runAs)
         opened.keep()
     }
 

@@ -237,8 +237,10 @@ public enum Kernel {
         kill(getpid(), signal)
     }
 
-    /// execvp/execvpe; returns only on failure, with util-linux's exit status for it.
-    public static func exec(_ arguments: [String], argv0: String? = nil, environment: [String]?) -> SwnsError {
+    /// execvp/execvpe, or with `searchPath` false execv/execve (the file as it is named, as
+    /// util-linux's execl runs a shell); returns only on failure, with util-linux's exit status.
+    public static func exec(_ arguments: [String], argv0: String? = nil, environment: [String]?,
+                            searchPath: Bool = true) -> SwnsError {
         let file = arguments[0]
         var argv = arguments
         if let argv0 { argv[0] = argv0 }
@@ -249,9 +251,9 @@ public enum Kernel {
         if let environment {
             let cEnv = CStrings.vector(environment)
             defer { CStrings.free(cEnv) }
-            _ = swns_execvpe(cFile, cArgs, cEnv)
+            _ = searchPath ? swns_execvpe(cFile, cArgs, cEnv) : execve(cFile, cArgs, cEnv)
         } else {
-            _ = execvp(cFile, cArgs)
+            _ = searchPath ? execvp(cFile, cArgs) : execv(cFile, cArgs)
         }
         let error = errno
         return SwnsError("failed to execute \(file)", errno: error, status: error == ENOENT ? 127 : 126)

@@ -207,7 +207,8 @@ extension UnsharePlan {
         if let uid = command.uid { try Kernel.setuid(uid) }
         try command.capabilities.applyAfterCredentials(capabilities)
 
-        throw Kernel.exec(program, argv0: programArgv0, environment: environment)
+        // The login shell is run by its path, as util-linux's execl runs it.
+        throw Kernel.exec(program, argv0: programArgv0, environment: environment, searchPath: programArgv0 == nil)
     }
 
     /// Kernels before 3.19 have no setgroups file, and nothing to control.

@@ -121,7 +121,7 @@ public struct UnsharePlan: Sendable {
         // The default shell comes from the program's environment: after --clear-env, SHELL is
         // gone and the password database names it, as in util-linux.
         (program, programArgv0) = LoginShell.program(command.program, environment: self.environment ?? environment,
-                                                     context: context)
+                                                     context: context, uid: command.uid)
     }
 
     /// The errno of resolving `path` where the program's process will: after chroot to `root`
