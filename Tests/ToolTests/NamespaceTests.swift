@@ -181,6 +181,14 @@ import Testing
         #expect(mask.map { $0 & (1 << (UInt64(SIGCHLD) - 1)) == 0 } == true, "\(outcome)")
     }
 
+    /// An id that the new user namespace does not map: util-linux 2.40's messages.
+    @Test func unmappedIDsInUtilLinuxWords() throws {
+        let gid = try swunshare(["--map-users=0:0:1", "--map-groups=0:0:1", "-G", "5", "true"])
+        #expect(gid.status == 1 && gid.stderr == "swunshare: setgid() failed: Invalid argument\n", "\(gid)")
+        let uid = try swunshare(["-r", "-S", "5", "true"])
+        #expect(uid.status == 1 && uid.stderr == "swunshare: setuid() failed: Invalid argument\n", "\(uid)")
+    }
+
     /// The login shell is run by the path SHELL names, not looked up on PATH (util-linux's execl):
     /// a bare name is a file in the working directory.
     @Test func theShellIsRunByItsPath() throws {

@@ -57,19 +57,15 @@ extension NsenterPlan {
             if setgroups(0, nil) != 0 && setgroupsFailedBefore {
                 throw SwnsError.system("setgroups failed").withHint(NsenterHints.afterSetgroupsFailure(errno: errno))
             }
-            if let error = Self.setgid(gid ?? 0) { throw error }
+            try Kernel.setgid(gid ?? 0)
         }
         if forceUID {
-            if Glibc.setuid(uid ?? 0) != 0 { throw .system("setuid() failed") }
+            try Kernel.setuid(uid ?? 0)
         }
         try command.capabilities.applyAfterCredentials(capabilities)
 
         // The login shell is run by its path, as util-linux's execl runs it.
         throw Kernel.exec(program, argv0: programArgv0, environment: targetEnvironment, searchPath: programArgv0 == nil)
-    }
-
-    private static func setgid(_ gid: UInt32) -> SwnsError? {
-        Glibc.setgid(gid) == 0 ? nil : .system("setgid() failed")
     }
 
     /// Two passes: everything but the user namespace first, failures tolerated (entering them

@@ -176,11 +176,11 @@ public enum Kernel {
     }
 
     public static func setgid(_ gid: gid_t) throws(SwnsError) {
-        if Glibc.setgid(gid) != 0 { throw .system("setgid failed") }
+        if Glibc.setgid(gid) != 0 { throw .system("setgid() failed") }
     }
 
     public static func setuid(_ uid: uid_t) throws(SwnsError) {
-        if Glibc.setuid(uid) != 0 { throw .system("setuid failed") }
+        if Glibc.setuid(uid) != 0 { throw .system("setuid() failed") }
     }
 
     public static func setParentDeathSignal(_ signal: Int32) throws(SwnsError) {
