@@ -363,7 +363,9 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         let release = InstallTests.top + "/.build/release/swlsns"
         let binaries = [Host.buildFolder + "/swlsns"] + (InstallTests.releaseBuilt ? [release] : [])
         for binary in binaries {
-            for environment in [["LC_ALL": "C.UTF-8"], ["LC_ALL": "C"]] {
+            // A locale that is not installed in any category leaves util-linux's setlocale(LC_ALL, "")
+            // in C: ASCII output.
+            for environment in [["LC_ALL": "C.UTF-8"], ["LC_ALL": "C"], ["LANG": "C.UTF-8", "LC_TIME": "xx_YY.UTF-8"]] {
                 let arguments = options + ["-p", "\(target.pid)"]
                 let ours = try run(binary, arguments, environment: environment)
                 let theirs = try run("/usr/bin/lsns", arguments, environment: environment)

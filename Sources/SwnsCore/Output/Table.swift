@@ -319,25 +319,23 @@ public struct Table {
 // MARK: characters as libsmartcols shows them
 
 extension Table {
-    /// Whether the locale's character set is UTF-8, decided as setlocale(LC_CTYPE, "") would: the
-    /// first of LC_ALL, LC_CTYPE and LANG that is set names the locale. C and POSIX are ASCII and
-    /// C.UTF-8 is built into the C library, so only other names cost a setlocale call (about
-    /// 0.1 ms: it loads the locale, and tells whether it exists).
+    /// Whether the locale's character set is UTF-8, decided as util-linux's setlocale(LC_ALL, "")
+    /// leaves it: LC_ALL names every category's locale, else LC_<category>, else LANG; when one
+    /// of them is not installed, setlocale fails as a whole and the locale stays C (ASCII). C,
+    /// POSIX and C.UTF-8 are known without asking, so only other names cost a setlocale call
+    /// (about 0.1 ms: it loads the locales, and tells whether they exist).
     public static func localeIsUTF8() -> Bool {
-        var name = ""
-        for variable in ["LC_ALL", "LC_CTYPE", "LANG"] {
-            if let value = getenv(variable), value.pointee != 0 {
-                name = String(cString: value)
-                break
-            }
+        func variable(_ name: String) -> String? {
+            guard let value = getenv(name), value.pointee != 0 else { return nil }
+            return String(cString: value)
         }
-        switch name {
-        case "", "C", "POSIX": return false
-        case "C.UTF-8", "C.utf8": return true
-        default:
-            guard setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
-            return String(cString: codeset) == "UTF-8"
-        }
+        let categories = ["LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES",
+                          "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION"]
+        let names = variable("LC_ALL").map { [$0] } ?? categories.map { variable($0) ?? variable("LANG") ?? "" }
+        let builtIn: Set<String> = ["", "C", "POSIX", "C.UTF-8", "C.utf8"]
+        if names.allSatisfy(builtIn.contains) { return names[0] == "C.UTF-8" || names[0] == "C.utf8" }
+        guard setlocale(LC_ALL, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        return String(cString: codeset) == "UTF-8"
     }
 
     /// The character's width in terminal columns, as glibc's wcwidth gives it in a UTF-8 locale,
