@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import SwnsCore
 
@@ -28,6 +29,28 @@ import Testing
         #expect(Capability.name(13) == "cap_net_raw")
         #expect(Capability.number("bogus") == nil)
         #expect(Capability.number("999") == nil)
+    }
+
+    /// `all` is what can still be had: after a bounding-set drop, everything else.
+    @Test func addAllAfterABoundingSetDrop() throws {
+        let sets = try plan([(.bounding, "-net_raw"), (.add, "all")]).resolve(from: root)
+        #expect(sets.bounding == Capability.all & ~netRaw)
+        #expect(sets.ambient == Capability.all & ~netRaw)
+    }
+
+    /// As root, a capability that the system's bounding set already lacks is named as such; the
+    /// way to get one otherwise is a user namespace, in each tool's words.
+    @Test(.enabled(if: geteuid() == 0, "the hint for root")) func hintsForWhatIsNotHeld() {
+        let error = #expect(throws: SwnsError.self) { try plan([(.add, "sys_resource")]).resolve(from: confinedRoot) }
+        #expect(error?.hint?.contains("bounding set of this system lacks it") == true, "\(String(describing: error))")
+        #expect(CapabilityPlan.notHeldHint(root, netRaw).contains("swunshare -r, swnsenter -U"))
+    }
+
+    /// Blanks anywhere in a name are refused, and the message quotes it.
+    @Test(arguments: ["net_raw ", " 13", "net_raw\n", "net_raw, kill"])
+    func blanksAreNoPartOfANameList(_ list: String) {
+        let error = #expect(throws: SwnsError.self) { try plan([(.drop, list)]) }
+        #expect(error?.message.hasPrefix("unknown capability: '") == true, "\(String(describing: error))")
     }
 
     @Test func dropRemovesFromEverySet() throws {

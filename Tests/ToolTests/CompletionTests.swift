@@ -174,6 +174,9 @@ import Testing
         // The program, and its arguments through its own completion; the tool's options are over.
         everywhere("swunshare --uts base6", offers: ["base64"]),
         everywhere("swnsenter -t 1 -a base6", offers: ["base64"]),
+        // The program is an executable: zsh's builtins and functions are not offered there.
+        only(.zsh, line: "swunshare --uts bindk", offers: [], exactly: true),
+        only(.zsh, line: "swnsenter -t 1 -a bindk", offers: [], exactly: true),
         everywhere("swunshare --uts ls --colo", offers: ["--color"], notOffers: ["--uts"]),
         everywhere("swunshare -- ls --colo", offers: ["--color"]),
         everywhere("swunshare --propagation slave ls --colo", offers: ["--color"]),

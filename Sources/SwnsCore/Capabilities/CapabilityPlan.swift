@@ -113,12 +113,13 @@ public struct CapabilityPlan: Equatable, Sendable {
                 text = text.dropFirst()
             }
             if text.isEmpty { throw SwnsError("empty capability name in list '\(list)'") }
-            if text.lowercased() == "all" {
+            if text.contains(where: \.isWhitespace) {
+                // libcap would take some blanks (after the name) and not others: none, quoted.
+                throw SwnsError("unknown capability: '\(text)'")
+            } else if text.lowercased() == "all" {
                 steps.append(Step(option: option, mask: Capability.all, add: add, all: true))
             } else if let value = Capability.number(String(text)) {
                 steps.append(Step(option: option, mask: UInt64(1) << UInt64(value), add: add, all: false))
-            } else if text.contains(where: \.isWhitespace) {
-                throw SwnsError("unknown capability: '\(text)'")
             } else {
                 throw SwnsError("unknown capability: \(text)")
             }
@@ -162,14 +163,15 @@ public struct CapabilityPlan: Equatable, Sendable {
                 namedInheritable &= ~step.mask
                 namedAmbient &= ~step.mask
             case (.add, _):
-                let mask = step.all ? step.mask & sets.permitted : step.mask
+                // `all`: what can still be had, which leaves out what the bounding set has lost.
+                let mask = step.all ? step.mask & sets.permitted & ~droppedFromBounding : step.mask
                 if mask & droppedFromBounding != 0 {
                     throw SwnsError("capability \(first(mask & droppedFromBounding)) is both added and dropped from the bounding set")
                 }
                 let missing = mask & ~sets.permitted
                 if missing != 0 {
                     throw SwnsError("cannot add capability \(first(missing)): it is not in the permitted set",
-                                    hint: "only capabilities that we hold can be kept: run as root, or in a user namespace (-r)")
+                                    hint: Self.notHeldHint(start, missing))
                 }
                 sets.permitted |= mask
                 sets.effective |= mask
@@ -200,7 +202,8 @@ public struct CapabilityPlan: Equatable, Sendable {
                 namedAmbient &= ~step.mask
                 added &= ~step.mask
             case (.ambient, true):
-                let mask = step.all ? step.mask & sets.permitted : step.mask
+                // `all`: what can still be had, which leaves out what the bounding set has lost.
+                let mask = step.all ? step.mask & sets.permitted & ~droppedFromBounding : step.mask
                 let outside = mask & ~sets.permitted
                 if outside != 0 {
                     throw SwnsError("capability \(first(outside)) cannot be ambient: it is not permitted")
@@ -225,7 +228,7 @@ public struct CapabilityPlan: Equatable, Sendable {
         let dropping = start.bounding & ~sets.bounding
         if dropping != 0, start.effective & setpcap == 0 {
             throw SwnsError("cannot drop capability \(first(dropping)) from the bounding set: it needs CAP_SETPCAP",
-                            hint: "run as root, or in a user namespace (-r)")
+                            hint: Self.notHeldHint(start, setpcap))
         }
         // capset(2) takes a new inheritable capability only from the bounding set or the old
         // inheritable set, and without CAP_SETPCAP in effect (leaving user ID 0 empties the
@@ -255,6 +258,17 @@ public struct CapabilityPlan: Equatable, Sendable {
             sets.effective &= sets.permitted
         }
         return sets
+    }
+
+    /// Why a capability is not ours to keep: without privilege, the way to get it (a user
+    /// namespace: swunshare -r, swnsenter -U); as root, a bounding set that this system has already
+    /// lowered (a container's, for example).
+    static func notHeldHint(_ start: CapabilitySets, _ missing: UInt64) -> String {
+        if geteuid() == 0, start.bounding & missing == 0 {
+            return "the bounding set of this system lacks it already (CapBnd in /proc/self/status)"
+        }
+        return "only capabilities that we hold can be kept: run as root, or in a user namespace "
+            + "(swunshare -r, swnsenter -U)"
     }
 
     /// Checks the plan against what the process will hold once its namespaces are made or entered:
