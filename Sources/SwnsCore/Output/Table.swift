@@ -332,8 +332,12 @@ extension Table {
         let categories = ["LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES",
                           "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION"]
         let names = variable("LC_ALL").map { [$0] } ?? categories.map { variable($0) ?? variable("LANG") ?? "" }
-        let builtIn: Set<String> = ["", "C", "POSIX", "C.UTF-8", "C.utf8"]
-        if names.allSatisfy(builtIn.contains) { return names[0] == "C.UTF-8" || names[0] == "C.utf8" }
+        // An array, not a Set: hashing strings would page in the standard library's Unicode
+        // normalization, a good part of swlsns's peak memory.
+        let builtIn = ["", "C", "POSIX", "C.UTF-8", "C.utf8"]
+        if names.allSatisfy({ name in builtIn.contains { $0 == name } }) {
+            return names[0] == "C.UTF-8" || names[0] == "C.utf8"
+        }
         guard setlocale(LC_ALL, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
         return String(cString: codeset) == "UTF-8"
     }
