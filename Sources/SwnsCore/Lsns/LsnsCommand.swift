@@ -30,17 +30,15 @@ public struct LsnsCommand: Sendable {
     public init() {}
 
     public static func parse(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
-        try parse(LsnsOption.parser.parse(arguments), program: arguments.first ?? "swlsns")
+        try parse(LsnsOption.parser.parse(arguments))
     }
 
     /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
     public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> LsnsCommand {
-        try parse(LsnsOption.parser.parse(arguments),
-                  program: arguments.count > 0 ? String(cString: arguments[0]) : "swlsns")
+        try parse(LsnsOption.parser.parse(arguments))
     }
 
-    private static func parse(_ parsed: ParsedCommandLine<LsnsOption>,
-                              program: String) throws(SwnsError) -> LsnsCommand {
+    private static func parse(_ parsed: ParsedCommandLine<LsnsOption>) throws(SwnsError) -> LsnsCommand {
         var command = LsnsCommand()
         var seen: [LsnsOption] = []
         for option in parsed.options {
@@ -62,7 +60,7 @@ public struct LsnsCommand: Sendable {
         var operand = false
         if let text = parsed.operands.first {
             if command.pid != nil { throw SwnsError("--task is mutually exclusive with <namespace>") }
-            let id = try Self.unsignedNumber(text, "invalid namespace argument")
+            let id = try Self.number(text, "invalid namespace argument", as: UInt64.self)
             command.namespace = id == 0 ? nil : id
             operand = true
         }
@@ -89,26 +87,15 @@ public struct LsnsCommand: Sendable {
         return command
     }
 
-    /// util-linux's strtou64_or_err: leading blanks and a sign as strtoumax takes them, a
-    /// negative number out of range.
-    static func unsignedNumber(_ text: String, _ message: String) throws(SwnsError) -> UInt64 {
-        switch CNumber.parse(Array(text.utf8)) {
-        case .value(let negative, let magnitude) where !negative || magnitude == 0: return magnitude
-        case .value, .outOfRange: throw SwnsError("\(message): '\(text)': Numerical result out of range")
-        case .invalid: throw SwnsError("\(message): '\(text)'")
-        }
-    }
-
-    /// util-linux's strtos32_or_err.
-    static func signedNumber(_ text: String, _ message: String) throws(SwnsError) -> Int32 {
-        switch CNumber.parse(Array(text.utf8)) {
-        case .value(let negative, let magnitude):
-            if !negative && magnitude <= UInt64(Int32.max) { return Int32(magnitude) }
-            if negative && magnitude <= UInt64(Int32.max) + 1 { return Int32(truncatingIfNeeded: 0 &- Int64(magnitude)) }
+    /// util-linux's strtou64_or_err (`UInt64`) and strtos32_or_err (`Int32`): leading blanks and a
+    /// sign as strtoimax takes them; a number that does not fit is out of range.
+    static func number<T: FixedWidthInteger>(_ text: String, _ message: String, as type: T.Type) throws(SwnsError) -> T {
+        let number = CNumber.parse(Array(text.utf8))
+        if number == .invalid { throw SwnsError("\(message): '\(text)'") }
+        guard let value = number.fitting(type) else {
             throw SwnsError("\(message): '\(text)': Numerical result out of range")
-        case .outOfRange: throw SwnsError("\(message): '\(text)': Numerical result out of range")
-        case .invalid: throw SwnsError("\(message): '\(text)'")
         }
+        return value
     }
 
     private mutating func apply(_ option: LsnsOption, _ value: String?) throws(SwnsError) {
@@ -122,7 +109,7 @@ public struct LsnsCommand: Sendable {
         case .output: outputList = value ?? ""
         case .outputAll: outputAll = true
         case .task:
-            let number = try Self.signedNumber(value ?? "", "invalid PID argument")
+            let number = try Self.number(value ?? "", "invalid PID argument", as: Int32.self)
             pid = number == 0 ? nil : number
         case .type:
             guard let kind = NamespaceKind.named(value ?? "") else {

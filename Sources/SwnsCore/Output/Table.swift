@@ -369,28 +369,6 @@ extension Table {
         0x20000...0x2FFFD, 0x30000...0x3FFFD,
     ]
 
-    /// The UTF-8 character at `start`: its scalar value and length, or nil when the bytes there are
-    /// not one (as mbrtowc: overlong forms, surrogates and values past U+10FFFF are not).
-    static func character(_ bytes: [UInt8], at start: Int) -> (value: UInt32, length: Int)? {
-        let lead = bytes[start]
-        let length: Int, minimum: UInt32
-        var value: UInt32
-        switch lead {
-        case 0xc2...0xdf: (length, minimum, value) = (2, 0x80, UInt32(lead & 0x1f))
-        case 0xe0...0xef: (length, minimum, value) = (3, 0x800, UInt32(lead & 0x0f))
-        case 0xf0...0xf4: (length, minimum, value) = (4, 0x10000, UInt32(lead & 0x07))
-        default: return nil
-        }
-        guard start + length <= bytes.count else { return nil }
-        for offset in 1..<length {
-            let byte = bytes[start + offset]
-            guard byte & 0xc0 == 0x80 else { return nil }
-            value = value << 6 | UInt32(byte & 0x3f)
-        }
-        guard value >= minimum, value <= 0x10ffff, !(0xd800...0xdfff).contains(value) else { return nil }
-        return (value, length)
-    }
-
     /// Appends a cell's bytes as libsmartcols shows them (mbs_safe_encode): control characters, a
     /// backslash before 'x', bytes that are not a printable character of the locale as \xNN.
     /// Returns the width in terminal columns.
@@ -411,7 +389,7 @@ extension Table {
                 result.append(byte)
                 width += 1
                 at += 1
-            } else if utf8, let (value, length) = character(bytes, at: at) {
+            } else if utf8, let (value, length) = CStrings.scalar(bytes, at: at) {
                 if let columns = columns(of: value) {
                     result += bytes[at..<(at + length)]
                     width += columns
@@ -433,7 +411,7 @@ extension Table {
         var at = 0
         while at < bytes.count {
             var length = 1, columns = 1
-            if utf8, bytes[at] >= 0x80, let (value, size) = character(bytes, at: at) {
+            if utf8, bytes[at] >= 0x80, let (value, size) = CStrings.scalar(bytes, at: at) {
                 length = size
                 columns = Self.columns(of: value) ?? 1
             }

@@ -116,24 +116,33 @@ public enum CStrings {
     /// The length of the well-formed UTF-8 sequence at `index` that stands for itself, or 0: for
     /// a byte that is not part of one, or for a sequence of a scalar that escapes use.
     static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let lead = bytes[index]
-        if lead < 0x80 { return 1 }
-        let length: Int, low: UInt8, high: UInt8
-        switch lead {
-        case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-        case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-        case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-        case 0xE1...0xEF: (length, low, high) = (3, 0x80, 0xBF)
-        case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-        case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-        case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-        default: return 0
-        }
-        guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return 0 }
-        for offset in 2..<max(2, length) where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
-        // U+10FF80...U+10FFFF: F4 8F BE/BF xx, the escapes themselves.
-        if lead == 0xF4, bytes[index + 1] == 0x8F, bytes[index + 2] & 0xFE == 0xBE { return 0 }
+        guard let (value, length) = scalar(bytes, at: index), value < escapeBase + 0x80 else { return 0 }
         return length
+    }
+
+    /// The scalar of the well-formed UTF-8 sequence at `start` and its length, or nil where the
+    /// bytes are not one (as mbrtowc has it: overlong forms, surrogates and values past U+10FFFF
+    /// are not).
+    public static func scalar<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at start: Int)
+        -> (value: UInt32, length: Int)? where Bytes.Index == Int {
+        let lead = bytes[start]
+        if lead < 0x80 { return (UInt32(lead), 1) }
+        let length: Int, minimum: UInt32
+        var value: UInt32
+        switch lead {
+        case 0xc2...0xdf: (length, minimum, value) = (2, 0x80, UInt32(lead & 0x1f))
+        case 0xe0...0xef: (length, minimum, value) = (3, 0x800, UInt32(lead & 0x0f))
+        case 0xf0...0xf4: (length, minimum, value) = (4, 0x10000, UInt32(lead & 0x07))
+        default: return nil
+        }
+        guard start + length <= bytes.endIndex else { return nil }
+        for offset in 1..<length {
+            let byte = bytes[start + offset]
+            guard byte & 0xc0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(byte & 0x3f)
+        }
+        guard value >= minimum, value <= 0x10ffff, !(0xd800...0xdfff).contains(value) else { return nil }
+        return (value, length)
     }
 
     /// A malloc'd, NULL-terminated vector of copies of `texts`; free it with `free(_:)`.

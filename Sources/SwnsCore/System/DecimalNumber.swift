@@ -45,10 +45,21 @@ enum CNumber: Equatable {
     }
 }
 
+extension CNumber {
+    /// The number when it fits `T` (util-linux's strtou64_or_err, strtos64_or_err and their
+    /// narrower kin): an unsigned `T` takes no negative number but -0; nil for out of range.
+    func fitting<T: FixedWidthInteger>(_: T.Type) -> T? {
+        guard case .value(let negative, let magnitude) = self else { return nil }
+        if !negative || magnitude == 0 { return magnitude <= UInt64(T.max) ? T(magnitude) : nil }
+        guard T.isSigned, magnitude <= UInt64(T.max) + 1 else { return nil }
+        return T(truncatingIfNeeded: 0 &- magnitude)
+    }
+}
+
 /// An unsigned number as util-linux's strtoul_or_err takes it (leading blanks and a `+` allowed),
 /// when it fits `T`; nil otherwise, negative numbers included.
 func unsignedNumber<T: FixedWidthInteger>(_ bytes: some Collection<UInt8>) -> T? {
-    guard case .value(let negative, let magnitude) = CNumber.parse(Array(bytes)),
-          !negative || magnitude == 0, magnitude <= UInt64(T.max) else { return nil }
-    return T(magnitude)
+    let number = CNumber.parse(Array(bytes))
+    guard case .value(let negative, let magnitude) = number, !negative || magnitude == 0 else { return nil }
+    return number.fitting(T.self)
 }

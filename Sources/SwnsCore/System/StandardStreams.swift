@@ -10,21 +10,14 @@ public enum StandardStreams {
     /// Writes the bytes `text` stands for (see `CStrings`); returns the errno that stopped it.
     @discardableResult
     public static func write(_ text: String, to fd: Int32) -> Int32? {
-        var utf8 = text
-        let written = utf8.withUTF8 { utf8 -> Int32?? in
-            guard let base = utf8.baseAddress else { return .some(nil) }
-            if memchr(base, 0xF4, utf8.count) == nil { return write(base, count: utf8.count, to: fd) }
-            return nil
-        }
-        if let written { return written }
-        let bytes = CStrings.bytes(text)
-        return bytes.withUnsafeBufferPointer { write($0.baseAddress!, count: $0.count, to: fd) }
+        write(CStrings.bytes(text), to: fd)
     }
 
-    public static func write(_ bytes: UnsafePointer<UInt8>, count: Int, to fd: Int32) -> Int32? {
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to fd: Int32) -> Int32? {
         var offset = 0
-        while offset < count {
-            let n = Glibc.write(fd, bytes + offset, count - offset)
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return errno
@@ -34,16 +27,11 @@ public enum StandardStreams {
         return nil
     }
 
-    public static func out(_ text: String) {
-        if let error = write(text, to: STDOUT_FILENO), outputError == nil { outputError = error }
-    }
+    public static func out(_ text: String) { out(CStrings.bytes(text)) }
 
     /// Output that is bytes already (swlsns's cells need not be UTF-8).
     public static func out(_ bytes: [UInt8]) {
-        let error = bytes.withUnsafeBufferPointer { buffer in
-            buffer.isEmpty ? nil : write(buffer.baseAddress!, count: buffer.count, to: STDOUT_FILENO)
-        }
-        if let error, outputError == nil { outputError = error }
+        if let error = write(bytes, to: STDOUT_FILENO), outputError == nil { outputError = error }
     }
 
     public static func err(_ text: String) { write(text, to: STDERR_FILENO) }

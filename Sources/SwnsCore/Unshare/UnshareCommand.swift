@@ -269,13 +269,10 @@ public struct UnshareCommand: Equatable, Sendable {
     /// util-linux's strtos64_or_err: blanks and a sign before the digits, nothing after.
     private static func offset(_ text: String?, _ message: String) throws(SwnsError) -> Int64 {
         let text = text ?? ""
-        switch CNumber.parse(Array(text.utf8)) {
-        case .value(false, let magnitude) where magnitude <= UInt64(Int64.max): return Int64(magnitude)
-        case .value(true, let magnitude) where magnitude <= UInt64(Int64.max) + 1:
-            return Int64(truncatingIfNeeded: 0 &- magnitude)
-        case .value, .outOfRange: throw SwnsError("\(message): '\(text)'", errno: ERANGE)
-        case .invalid: throw SwnsError("\(message): '\(text)'")
-        }
+        let number = CNumber.parse(Array(text.utf8))
+        if number == .invalid { throw SwnsError("\(message): '\(text)'") }
+        guard let value = number.fitting(Int64.self) else { throw SwnsError("\(message): '\(text)'", errno: ERANGE) }
+        return value
     }
 
     private static func utsName(_ text: String, what: String) throws(SwnsError) -> String {

@@ -83,11 +83,11 @@ public struct UnsharePlan: Sendable {
         // into them.
         let singleUser = command.mapUser.map { IDRange(inner: $0, outer: context.euid, count: 1) }
         let singleGroup = command.mapGroup.map { IDRange(inner: $0, outer: context.egid, count: 1) }
-        let byHelper = command.owner != nil
-        helperUserMap = command.userBlocks.isEmpty && !(byHelper && singleUser != nil) ? nil :
-            IDMap(single: singleUser, blocks: command.userBlocks)
-        helperGroupMap = command.groupBlocks.isEmpty && !(byHelper && singleGroup != nil) ? nil :
-            IDMap(single: singleGroup, blocks: command.groupBlocks)
+        func helperMap(_ single: IDRange?, _ blocks: [IDRange]) -> IDMap? {
+            blocks.isEmpty && (command.owner == nil || single == nil) ? nil : IDMap(single: single, blocks: blocks)
+        }
+        helperUserMap = helperMap(singleUser, command.userBlocks)
+        helperGroupMap = helperMap(singleGroup, command.groupBlocks)
         ownUserMap = helperUserMap == nil ? singleUser : nil
         ownGroupMap = helperGroupMap == nil ? singleGroup : nil
 
