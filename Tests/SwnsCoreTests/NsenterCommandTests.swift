@@ -49,7 +49,7 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         #expect(command.userParent)
         #expect(command.uid == .follow)
         #expect(command.gid == .value(7))
-        #expect(command.preserveCredentials && command.keepCaps && command.environment && command.noFork && command.joinCgroup)
+        #expect(command.preserveCredentials && command.capabilities.keepsPermitted && command.environment && command.noFork && command.joinCgroup)
         #expect(command.root == .target)
         #expect(command.workingDirectory == .path("/srv"))
         #expect(try nsenter(["-W", "/in", "-n/x"]).workingDirectoryInNamespace == "/in")

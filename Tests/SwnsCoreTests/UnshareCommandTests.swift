@@ -82,7 +82,7 @@ func parse(_ arguments: [String], context: HostContext = aliceHost) throws(SwnsE
         #expect(command.monotonicOffset == -5 && command.boottimeOffset == 9)
         #expect(command.root == "/r" && command.workingDirectory == "/w")
         #expect(command.owner == UnshareCommand.Credentials(uid: 1000, gid: 50))
-        #expect(command.keepCaps)
+        #expect(command.capabilities.keepsPermitted)
         #expect(try parse(["--clear-env"]).environment == EnvironmentPolicy(clear: true))
         #expect(try parse(["--whitelist-env=PATH,TERM"]).environment == EnvironmentPolicy(keep: ["PATH", "TERM"]))
         // Repeated, the lists add up (util-linux's env_list_add_getenvs), before or after --clear-env.

@@ -77,7 +77,9 @@ public enum Capability {
 /// `--no-new-privs`, in command-line order: one grammar for swunshare and swnsenter, checked before
 /// anything changes and applied in the kernel's order just before exec.
 public struct CapabilityPlan: Equatable, Sendable {
-    public enum Option: Equatable, Sendable { case drop, add, bounding, inheritable, ambient, keepPermitted }
+    /// The options of the grammar: `--cap-drop`, `--cap-add`, `--bounding-set`, `--inh-caps`,
+    /// `--ambient-caps`, `--keep-caps` and `--no-new-privs`.
+    public enum Option: Hashable, Sendable { case drop, add, bounding, inheritable, ambient, keepPermitted, noNewPrivs }
 
     public struct Step: Equatable, Sendable {
         public var option: Option
@@ -94,8 +96,20 @@ public struct CapabilityPlan: Equatable, Sendable {
 
     public init() {}
 
+    /// `--keep-caps` was given.
+    public var keepsPermitted: Bool { steps.contains { $0.option == .keepPermitted } }
+
     /// No capability option, apart from --keep-caps, which util-linux does not count as one.
     public var isEmpty: Bool { steps.allSatisfy { $0.option == .keepPermitted } && !noNewPrivs }
+
+    /// One option of the grammar as the command line gives it, in its place among the others.
+    public mutating func apply(_ option: Option, _ value: String?) throws(SwnsError) {
+        switch option {
+        case .keepPermitted: keepPermitted()
+        case .noNewPrivs: noNewPrivs = true
+        default: try add(option, value ?? "")
+        }
+    }
 
     /// Parses one option's LIST: names or `all` for --cap-drop/--cap-add, `+name`/`-name` deltas
     /// for the set options.
@@ -215,6 +229,8 @@ public struct CapabilityPlan: Equatable, Sendable {
                 sets.ambient &= ~step.mask
                 namedAmbient &= ~step.mask
                 added &= ~step.mask
+            case (.noNewPrivs, _):
+                continue
             case (.keepPermitted, _):
                 // As in util-linux, leaving user ID 0 empties the permitted set first, so there is
                 // nothing to keep.
@@ -326,25 +342,5 @@ public struct CapabilityPlan: Equatable, Sendable {
             if swns_set_keepcaps(0) != 0 { throw .system("prctl(PR_SET_KEEPCAPS) failed") }
         }
         if noNewPrivs && swns_set_no_new_privs() != 0 { throw .system("prctl(PR_SET_NO_NEW_PRIVS) failed") }
-    }
-}
-
-/// The capability options' rows in each tool's option table.
-public enum CapabilityOptions {
-    public static func specs<Tag: Sendable>(group: Int, drop: Tag, add: Tag, bounding: Tag, inheritable: Tag,
-                                            ambient: Tag, noNewPrivs: Tag) -> [OptionSpec<Tag>] {
-        [
-            OptionSpec(drop, long: "cap-drop", argument: .required, value: "<list>",
-                       help: "drop capabilities from every set of the program", group: group),
-            OptionSpec(add, long: "cap-add", argument: .required, value: "<list>",
-                       help: "keep capabilities for the program, also as non-root", group: group),
-            OptionSpec(bounding, long: "bounding-set", argument: .required, value: "<list>",
-                       help: "change the bounding set (+cap,-cap,...)", group: group),
-            OptionSpec(inheritable, long: "inh-caps", argument: .required, value: "<list>",
-                       help: "change the inheritable set (+cap,-cap,...)", group: group),
-            OptionSpec(ambient, long: "ambient-caps", argument: .required, value: "<list>",
-                       help: "change the ambient set (+cap,-cap,...)", group: group),
-            OptionSpec(noNewPrivs, long: "no-new-privs", help: "set no_new_privs before running <program>", group: group),
-        ]
     }
 }

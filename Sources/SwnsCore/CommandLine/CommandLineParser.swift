@@ -31,13 +31,11 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
     public let options: [OptionSpec<Tag>]
     /// With `+`, parsing stops at the first word that is not an option.
     public let stopAtFirstOperand: Bool
-    /// util-linux's order of the long options: getopt's table in that order names the candidates
-    /// of an ambiguous abbreviation in that order. Nil means the table's.
-    private let getoptOrder: [String]?
 
-    public init(options: [OptionSpec<Tag>], getoptOrder: [String]? = nil, stopAtFirstOperand: Bool = true) {
+    /// `options` in the order getopt gets them, which is also the order in which it names the
+    /// candidates of an ambiguous abbreviation: the table's, the order of --help.
+    public init(options: [OptionSpec<Tag>], stopAtFirstOperand: Bool = true) {
         self.options = options
-        self.getoptOrder = getoptOrder
         self.stopAtFirstOperand = stopAtFirstOperand
     }
 
@@ -139,10 +137,7 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         }
         let text = word.dropFirst(2)
         let name = text.prefix { $0 != "=" }
-        let ordered = getoptOrder.map { order in
-            options.sorted { (order.firstIndex(of: $0.long) ?? order.count) < (order.firstIndex(of: $1.long) ?? order.count) }
-        } ?? options
-        let candidates = ordered.filter { $0.long.hasPrefix(name) }
+        let candidates = options.filter { $0.long.hasPrefix(name) }
         let found = options.first { $0.long == name } ?? candidates.first
         if missingArgument, let found {
             return "\(program): option '--\(found.long)' requires an argument\n"

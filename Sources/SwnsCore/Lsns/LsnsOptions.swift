@@ -28,12 +28,7 @@ public enum LsnsOption: Hashable, Sendable {
         OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
     ]
 
-    /// util-linux's long_opts order, which getopt's ambiguity message follows.
-    public static let parser = CommandLineParser(
-        options: table,
-        getoptOrder: ["json", "task", "help", "output", "output-all", "persistent", "filter", "notruncate", "version",
-                      "noheadings", "nowrap", "list", "raw", "type", "tree", "list-columns"],
-        stopAtFirstOperand: false)
+    public static let parser = CommandLineParser(options: table, stopAtFirstOperand: false)
 
     /// As util-linux 2.42: the columns are listed by --list-columns, not here.
     public static var helpText: String { helpText(program: "swlsns") }

@@ -66,7 +66,6 @@ public struct NsenterCommand: Equatable, Sendable {
     public var uid: ID?
     public var gid: ID?
     public var preserveCredentials = false
-    public var keepCaps = false
     public var capabilities = CapabilityPlan()
     public var root: Directory?
     public var workingDirectory: Directory?
@@ -123,15 +122,8 @@ public struct NsenterCommand: Equatable, Sendable {
             gid = try Self.id(value ?? "", "failed to parse gid")
         case .preserveCredentials:
             preserveCredentials = true
-        case .keepCaps:
-            keepCaps = true
-            capabilities.keepPermitted()
-        case .capDrop: try capabilities.add(.drop, value ?? "")
-        case .capAdd: try capabilities.add(.add, value ?? "")
-        case .boundingSet: try capabilities.add(.bounding, value ?? "")
-        case .inheritableCaps: try capabilities.add(.inheritable, value ?? "")
-        case .ambientCaps: try capabilities.add(.ambient, value ?? "")
-        case .noNewPrivs: capabilities.noNewPrivs = true
+        case .capability(let option):
+            try capabilities.apply(option, value)
         case .root:
             root = Self.directory(value)
         case .workingDirectory:

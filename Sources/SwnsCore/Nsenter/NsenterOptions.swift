@@ -3,8 +3,9 @@ public enum NsenterOption: Hashable, Sendable {
     case all, target
     case namespace(NamespaceKind)
     case netSocket, userParent
-    case setuid, setgid, preserveCredentials, keepCaps
-    case capDrop, capAdd, boundingSet, inheritableCaps, ambientCaps, noNewPrivs
+    case setuid, setgid, preserveCredentials
+    /// `--keep-caps` and the options of the capability grammar, which swunshare shares.
+    case capability(CapabilityPlan.Option)
     case root, workingDirectory, workingDirectoryInNamespace
     case environment, noFork, joinCgroup
     case help, version
@@ -41,12 +42,11 @@ public enum NsenterOption: Hashable, Sendable {
         OptionSpec(.setgid, long: "setgid", short: "G", argument: .required, value: "<gid>",
                    help: "set gid in entered namespace (or follow the target)"),
         OptionSpec(.preserveCredentials, long: "preserve-credentials", help: "do not touch uids or gids"),
-        OptionSpec(.keepCaps, long: "keep-caps", help: "retain capabilities granted in user namespaces"),
+        OptionSpec(.capability(.keepPermitted), long: "keep-caps", help: "retain capabilities granted in user namespaces"),
     ]
 
     private static let capabilityOptions: [OptionSpec<NsenterOption>] =
-        CapabilityOptions.specs(group: 0, drop: .capDrop, add: .capAdd, bounding: .boundingSet,
-                                inheritable: .inheritableCaps, ambient: .ambientCaps, noNewPrivs: .noNewPrivs)
+        CapabilityOptions.specs(group: 0) { .capability($0) }
 
     private static let directoryOptions: [OptionSpec<NsenterOption>] = [
         OptionSpec(.root, long: "root", short: "r", argument: .optional, value: "<dir>",
@@ -62,15 +62,7 @@ public enum NsenterOption: Hashable, Sendable {
         OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
     ]
 
-    /// util-linux's order of long options, which getopt follows when it lists the candidates
-    /// of an ambiguous abbreviation (`--w`: `--wd`, `--wdns`).
-    static let getoptOrder = [
-        "all", "help", "version", "target", "mount", "uts", "ipc", "net", "net-socket", "pid", "user", "cgroup",
-        "time", "setuid", "setgid", "root", "wd", "wdns", "env", "no-fork", "join-cgroup", "preserve-credentials",
-        "keep-caps", "user-parent",
-    ]
-
-    public static let parser = CommandLineParser(options: table, getoptOrder: getoptOrder)
+    public static let parser = CommandLineParser(options: table)
 
     public static var helpText: String { helpText(program: "swnsenter") }
 

@@ -84,7 +84,6 @@ public struct UnshareCommand: Equatable, Sendable {
     /// `--owner`: the credentials that create, and so own, the new user namespace.
     public var owner: Credentials?
     public var setgroups: SetgroupsMode?
-    public var keepCaps = false
     public var capabilities = CapabilityPlan()
     public var monotonicOffset: Int64?
     public var boottimeOffset: Int64?
@@ -225,15 +224,8 @@ public struct UnshareCommand: Equatable, Sendable {
                 throw SwnsError("unsupported --setgroups argument '\(value ?? "")'")
             }
             setgroups = mode
-        case .keepCaps:
-            keepCaps = true
-            capabilities.keepPermitted()
-        case .capDrop: try capabilities.add(.drop, value ?? "")
-        case .capAdd: try capabilities.add(.add, value ?? "")
-        case .boundingSet: try capabilities.add(.bounding, value ?? "")
-        case .inheritableCaps: try capabilities.add(.inheritable, value ?? "")
-        case .ambientCaps: try capabilities.add(.ambient, value ?? "")
-        case .noNewPrivs: capabilities.noNewPrivs = true
+        case .capability(let option):
+            try capabilities.apply(option, value)
         case .monotonic:
             monotonicOffset = try Self.offset(value, "failed to parse monotonic offset")
         case .boottime:

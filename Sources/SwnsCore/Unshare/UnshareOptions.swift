@@ -4,8 +4,9 @@ public enum UnshareOption: Hashable, Sendable {
     case fork, killChild, forwardSignals, mountProc, mountBinfmt, loadInterp, propagation
     case root, workingDirectory, setuid, setgid
     case mapUser, mapGroup, mapRootUser, mapCurrentUser, mapUsers, mapGroups, mapAuto, mapSubids
-    case owner, setgroups, keepCaps, monotonic, boottime, clearEnv, whitelistEnv
-    case capDrop, capAdd, boundingSet, inheritableCaps, ambientCaps, noNewPrivs
+    case owner, setgroups, monotonic, boottime, clearEnv, whitelistEnv
+    /// `--keep-caps` and the options of the capability grammar, which swnsenter shares.
+    case capability(CapabilityPlan.Option)
     case hostname, domainname, help, version
 
     public static let table: [OptionSpec<UnshareOption>] =
@@ -48,10 +49,9 @@ public enum UnshareOption: Hashable, Sendable {
                        help: "modify mount propagation in mount namespace", group: 2),
             OptionSpec(.setgroups, long: "setgroups", argument: .required, value: "allow|deny",
                        help: "control the setgroups syscall in user namespaces", group: 2),
-            OptionSpec(.keepCaps, long: "keep-caps",
+            OptionSpec(.capability(.keepPermitted), long: "keep-caps",
                        help: "retain capabilities granted in user namespaces", group: 2),
-        ] + CapabilityOptions.specs(group: 2, drop: .capDrop, add: .capAdd, bounding: .boundingSet,
-                                    inheritable: .inheritableCaps, ambient: .ambientCaps, noNewPrivs: .noNewPrivs) + [
+        ] + CapabilityOptions.specs(group: 2) { .capability($0) } + [
             OptionSpec(.root, long: "root", short: "R", argument: .required, value: "=<dir>",
                        help: "run the command with root directory set to <dir>", group: 3),
             OptionSpec(.workingDirectory, long: "wd", short: "w", argument: .required, value: "=<dir>",
@@ -76,17 +76,7 @@ public enum UnshareOption: Hashable, Sendable {
             OptionSpec(.version, long: "version", short: "V", help: "display version", group: 4),
         ]
 
-    /// util-linux's order of long options, which getopt follows when it lists the candidates
-    /// of an ambiguous abbreviation.
-    static let getoptOrder = [
-        "help", "version", "mount", "uts", "ipc", "net", "pid", "user", "cgroup", "time", "fork", "kill-child",
-        "mount-proc", "mount-binfmt", "map-user", "map-users", "map-group", "map-groups", "map-root-user",
-        "map-current-user", "map-auto", "map-subids", "owner", "propagation", "setgroups", "keep-caps", "setuid",
-        "setgid", "root", "wd", "monotonic", "boottime", "load-interp", "forward-signals", "clear-env",
-        "whitelist-env", "hostname", "domainname",
-    ]
-
-    public static let parser = CommandLineParser(options: table, getoptOrder: getoptOrder)
+    public static let parser = CommandLineParser(options: table)
 
     public static var helpText: String { helpText(program: "swunshare") }
 
