@@ -19,9 +19,10 @@ let package = Package(
         .target(name: "SwnsCore", dependencies: ["CSwns", "CLibcap"]),
         .executableTarget(name: "swunshare", dependencies: ["SwnsCore"]),
         .executableTarget(name: "swnsenter", dependencies: ["SwnsCore"]),
-        .executableTarget(name: "swlsns", dependencies: ["SwnsCore", "CSwns"]),
+        .executableTarget(name: "swlsns", dependencies: ["SwnsCore"]),
         .testTarget(name: "SwnsCoreTests", dependencies: ["SwnsCore"], exclude: ["Corpus"]),
-        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "swunshare", "swnsenter", "swlsns"]),
+        .target(name: "CTestSupport", path: "Tests/CTestSupport"),
+        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "CTestSupport", "swunshare", "swnsenter", "swlsns"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,10 +66,6 @@ int swns_pidfd_getfd(int pidfd, int targetfd) { return (int)syscall(SYS_pidfd_ge
 int swns_ioctl_none(int fd, unsigned long request) { return ioctl(fd, request); }
 int swns_ioctl_u64(int fd, unsigned long request, uint64_t *value) { return ioctl(fd, request, value); }
 int swns_ioctl_u32(int fd, unsigned long request, uint32_t *value) { return ioctl(fd, request, value); }
-
-int swns_spawn_close_from(posix_spawn_file_actions_t *actions, int lowfd) {
-    return posix_spawn_file_actions_addclosefrom_np(actions, lowfd);
-}
 
 long swns_getdents64(int fd, void *buf, size_t size) { return syscall(SYS_getdents64, fd, buf, size); }
 
@@ -142,7 +137,6 @@ long swns_fstatfs_type(int fd) {
     return (long)buf.f_type;
 }
 
-int swns_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 int swns_set_pdeathsig(int signo) { return prctl(PR_SET_PDEATHSIG, signo, 0, 0, 0); }
 int swns_set_keepcaps(int on) { return prctl(PR_SET_KEEPCAPS, on, 0, 0, 0); }
 int swns_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }

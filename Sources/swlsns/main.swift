@@ -1,5 +1,3 @@
-import CSwns
-import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swlsns")
@@ -15,8 +13,7 @@ do {
         StandardStreams.out(LsnsReport.columnList(json: command.format == .json, raw: command.format == .raw))
     case .run:
         var report = LsnsReport(command)
-        let width = swns_terminal_width(1)
-        try report.render(terminalWidth: width > 0 ? Int(width) : nil) { StandardStreams.out($0) }
+        try report.print()
     }
 } catch {
     diagnostics.fail(error)

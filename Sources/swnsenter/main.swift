@@ -1,4 +1,3 @@
-import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swnsenter")
@@ -12,7 +11,7 @@ do {
         StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
     case .run:
         let plan = try NsenterPlan(command)
-        exit(try plan.perform())
+        Kernel.exit(try plan.perform())
     }
 } catch {
     diagnostics.fail(error)

@@ -1,4 +1,3 @@
-import Glibc
 import SwnsCore
 
 let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swunshare")
@@ -12,7 +11,7 @@ do {
         StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
     case .run:
         let plan = try UnsharePlan(command)
-        exit(try plan.perform(diagnostics: diagnostics))
+        Kernel.exit(try plan.perform(diagnostics: diagnostics))
     }
 } catch {
     diagnostics.fail(error)

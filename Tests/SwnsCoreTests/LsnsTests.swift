@@ -327,9 +327,9 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
     }
 
     @Test func mountinfoEscapes() {
-        #expect(NamespaceScan.unescapeMountField(Array("/run/my\\040ns".utf8)) == Array("/run/my ns".utf8))
-        #expect(NamespaceScan.unescapeMountField(Array("/plain".utf8)) == Array("/plain".utf8))
-        #expect(NamespaceScan.unescapeMountField(Array("/odd\\04".utf8)) == Array("/odd\\04".utf8))
-        #expect(NamespaceScan.unescapeMountField(Array("/x\\377".utf8)) == Array("/x".utf8) + [0xff])
+        #expect(MountTable.unescape(Array("/run/my\\040ns".utf8)) == Array("/run/my ns".utf8))
+        #expect(MountTable.unescape(Array("/plain".utf8)) == Array("/plain".utf8))
+        #expect(MountTable.unescape(Array("/odd\\04".utf8)) == Array("/odd\\04".utf8))
+        #expect(MountTable.unescape(Array("/x\\377".utf8)) == Array("/x".utf8) + [0xff])
     }
 }

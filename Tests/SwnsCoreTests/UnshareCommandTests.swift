@@ -3,15 +3,15 @@ import Testing
 @testable import SwnsCore
 
 /// A made-up host: alice (1000) with subordinate ids, and nothing else.
-let aliceHost = HostContext(euid: 1000, egid: 1000) { path in
+let aliceHost = HostContext(euid: 1000, egid: 1000) { (path) throws(SwnsError) in
     switch path {
-    case "/etc/passwd": .success("root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/zsh\n")
-    case "/etc/group": .success("root:x:0:\nstaff:x:50:\nalice:x:1000:\n")
-    case "/etc/subuid": .success("bob:300000:65536\nalice:100000:65536\n")
-    case "/etc/subgid": .success("1000:200000:65536\n")
-    case "/proc/self/uid_map": .success("         0          0 4294967295\n")
-    case "/proc/self/gid_map": .success("         0          0       1000\n      2000       2000         10\n")
-    default: .failure(SwnsError("cannot open \(path)", errno: ENOENT))
+    case "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/zsh\n"
+    case "/etc/group": "root:x:0:\nstaff:x:50:\nalice:x:1000:\n"
+    case "/etc/subuid": "bob:300000:65536\nalice:100000:65536\n"
+    case "/etc/subgid": "1000:200000:65536\n"
+    case "/proc/self/uid_map": "         0          0 4294967295\n"
+    case "/proc/self/gid_map": "         0          0       1000\n      2000       2000         10\n"
+    default: throw SwnsError("cannot open \(path)", errno: ENOENT)
     }
 }
 
@@ -130,7 +130,9 @@ func parse(_ arguments: [String], context: HostContext = aliceHost) throws(SwnsE
     @Test func subordinateIDErrors() {
         let bob = HostContext(euid: 2000, egid: 2000, readFile: aliceHost.readFile)
         #expect(throws: SwnsError("no line matching user \"2000\" in /etc/subuid")) { try parse(["--map-auto"], context: bob) }
-        let bare = HostContext(euid: 1000, egid: 1000) { path in .failure(SwnsError("cannot open \(path)", errno: ENOENT)) }
+        let bare = HostContext(euid: 1000, egid: 1000) { (path) throws(SwnsError) in
+            throw SwnsError("cannot open \(path)", errno: ENOENT)
+        }
         #expect(throws: SwnsError("cannot open /etc/subuid", errno: ENOENT)) { try parse(["--map-users=auto"], context: bare) }
     }
 

@@ -11,11 +11,17 @@ import Testing
               environment: [String] = ["PATH=/usr/bin:/bin", "SHELL=/bin/bash", "TERM=xterm", "HOME=/home/alice"])
         throws(SwnsError) -> UnsharePlan {
         try UnsharePlan(parse(arguments, context: context), context: context, environment: environment,
-                        statError: { Self.existing.contains($0) ? nil : ENOENT },
-                        resolveInRoot: { root, path, directory in
-                            Self.existing.contains(root + path + (directory ? "/." : "")) ? nil : ENOENT
-                        })
+                        files: Self.madeUpFiles)
     }
+
+    /// A file system that has `existing` and nothing else.
+    static let madeUpFiles = PlanFileSystem(
+        stat: { (path) throws(SystemError) in
+            if !existing.contains(path) { throw SystemError("stat", path, errno: ENOENT) }
+        },
+        resolveInRoot: { (root, path, directory) throws(SystemError) in
+            if !existing.contains(root + path + (directory ? "/." : "")) { throw SystemError("openat2", path, errno: ENOENT) }
+        })
 
     @Test(arguments: [
         (["--monotonic", "5"], "options --monotonic and --boottime require unsharing of a time namespace (-T)"),
@@ -80,17 +86,17 @@ import Testing
 
     @Test func theShellIsALoginShell() throws {
         let fromEnvironment = try plan([])
-        #expect(fromEnvironment.program == ["/bin/bash"])
-        #expect(fromEnvironment.programArgv0 == "-bash")
+        #expect(fromEnvironment.program.arguments == ["/bin/bash"])
+        #expect(fromEnvironment.program.argv0 == "-bash")
         let given = try plan(["ls", "-l"])
-        #expect(given.program == ["ls", "-l"] && given.programArgv0 == nil)
+        #expect(given.program.arguments == ["ls", "-l"] && given.program.argv0 == nil)
         // Without SHELL: the password database's shell of the user the program runs as (-S), as
         // util-linux looks it up after setuid; after --clear-env, SHELL is gone too.
         let noShell = ["PATH=/usr/bin:/bin"]
-        #expect(try plan(["-S", "1000"], environment: noShell).program == ["/bin/zsh"])
-        #expect(try plan(["-S", "0"], environment: noShell).program == ["/bin/bash"])
-        #expect(try plan(["--clear-env", "-S", "1000"]).program == ["/bin/zsh"])
-        #expect(try plan(["-S", "4242"], environment: noShell).program == ["/bin/sh"])
+        #expect(try plan(["-S", "1000"], environment: noShell).program.arguments == ["/bin/zsh"])
+        #expect(try plan(["-S", "0"], environment: noShell).program.arguments == ["/bin/bash"])
+        #expect(try plan(["--clear-env", "-S", "1000"]).program.arguments == ["/bin/zsh"])
+        #expect(try plan(["-S", "4242"], environment: noShell).program.arguments == ["/bin/sh"])
     }
 
     @Test func environmentPolicies() throws {
@@ -120,6 +126,6 @@ import Testing
         findmnt.waitUntilExit()
         let propagation = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         try #require(findmnt.terminationStatus == 0)
-        #expect(UnshareHints.isOnSharedMount(path) == propagation.hasPrefix("shared"), "\(path): \(propagation)")
+        #expect(NamespacePersistence.isOnSharedMount(path) == propagation.hasPrefix("shared"), "\(path): \(propagation)")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import CSwns
+import CTestSupport
 import SwnsCore
 import Testing
 
@@ -116,7 +116,7 @@ final class ScratchFile {
 /// Processes that a test orphans (the child of a swunshare it killed) become children of the
 /// test process, so that `reap` can collect them: left to PID 1 they may stay zombies (the init of
 /// a container or of this test machine need not reap).
-let adoptOrphans: Bool = swns_set_child_subreaper() == 0
+let adoptOrphans: Bool = swns_test_set_child_subreaper() == 0
 
 /// Kills `pid` and collects it, when it is ours to collect (a child, or an adopted orphan).
 func reap(_ pid: pid_t) {
@@ -162,7 +162,7 @@ struct Spawned {
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // Only 0, 1 and 2: descriptors that other tests' threads open meanwhile stay out.
-        _ = swns_spawn_close_from(&actions, 3)
+        _ = swns_test_spawn_close_from(&actions, 3)
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <spawn.h>
 
 // CLONE_NEW* namespace bits (linux/sched.h).
 #define SWNS_CLONE_NEWTIME   0x00000080
@@ -68,8 +67,6 @@ int swns_ioctl_u32(int fd, unsigned long request, uint32_t *value);
 int swns_netlink_route_open(void);
 // The width of the terminal on fd, or 0 when fd is not a terminal.
 int swns_terminal_width(int fd);
-// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the spawned program gets no descriptor from lowfd up.
-int swns_spawn_close_from(posix_spawn_file_actions_t *actions, int lowfd);
 // getdents64(2): linux_dirent64 records into buf; the bytes read, 0 at the end, -1 on error.
 long swns_getdents64(int fd, void *buf, size_t size);
 int swns_netnsid(int sock, int nsfd);
@@ -78,8 +75,6 @@ int swns_open_namespace_by_id(uint64_t id);
 // The f_type of the file system under fd, or 0 with errno set.
 long swns_fstatfs_type(int fd);
 int swns_set_pdeathsig(int signo);
-// prctl(PR_SET_CHILD_SUBREAPER, 1): orphaned descendants become our children.
-int swns_set_child_subreaper(void);
 int swns_cap_ambient_raise(unsigned long cap);
 // prctl(PR_SET_KEEPCAPS, on) and prctl(PR_SET_NO_NEW_PRIVS, 1).
 int swns_set_keepcaps(int on);

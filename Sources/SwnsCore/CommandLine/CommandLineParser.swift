@@ -1,4 +1,3 @@
-import CSwns
 import Glibc
 
 /// An option as getopt_long returned it.
@@ -39,12 +38,6 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         self.stopAtFirstOperand = stopAtFirstOperand
     }
 
-    /// getopt's value for an option: its letter, or a number past every letter.
-    private static func value(of option: OptionSpec<Tag>, at index: Int) -> Int32 {
-        if let letter = option.short, let ascii = letter.asciiValue { return Int32(ascii) }
-        return 256 + Int32(index)
-    }
-
     /// Parses `arguments` (argv, with argv[0] as the program was invoked: getopt names it in
     /// its messages).
     public func parse(_ arguments: [String]) -> ParsedCommandLine<Tag> {
@@ -59,72 +52,47 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         let argv = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: argc + 1)
         defer { argv.deallocate() }
         argv.initialize(from: arguments.pointers, count: argc + 1)
-        // getopt's short-option string: ":" makes it tell a missing argument (':') from an
-        // unknown option ('?'); "+" makes it stop at the first operand.
-        let short = UnsafeMutablePointer<CChar>.allocate(capacity: 3 * options.count + 3)
-        defer { short.deallocate() }
-        var length = 0
-        func add(_ character: UInt8) {
-            short[length] = CChar(bitPattern: character)
-            length += 1
-        }
-        if stopAtFirstOperand { add(UInt8(ascii: "+")) }
-        add(UInt8(ascii: ":"))
-        let table = UnsafeMutablePointer<swns_long_option>.allocate(capacity: options.count)
-        defer {
-            for index in options.indices { free(UnsafeMutableRawPointer(mutating: table[index].name)) }
-            table.deallocate()
-        }
-        for index in options.indices {
-            let option = options[index]
-            table[index] = swns_long_option(name: CStrings.duplicate(option.long), has_arg: option.argument.rawValue,
-                                            val: Self.value(of: option, at: index))
-            guard let letter = option.short?.asciiValue else { continue }
-            add(letter)
-            switch option.shortArgument {
-            case .none: break
-            case .required: add(UInt8(ascii: ":"))
-            case .optional: add(UInt8(ascii: ":")); add(UInt8(ascii: ":"))
-            }
-        }
-        add(0)
+        let table = GetoptTable(options, stopAtFirstOperand: stopAtFirstOperand)
+        defer { table.deallocate() }
 
-        swns_getopt_lock()
-        defer { swns_getopt_unlock() }
-        swns_getopt_reset()
-        var parsed: [ParsedOption<Tag>] = []
-        var error: UsageError?
-        while true {
-            let before = swns_optind()
-            let c = swns_getopt_long(arguments.count, argv, short, table, options.count)
-            if c == -1 { break }
-            if c == Int32(UInt8(ascii: "?")) || c == Int32(UInt8(ascii: ":")) {
-                // The word getopt was in: the one it stepped past, or the group of short options
-                // it is still inside.
-                let after = Int(swns_optind())
-                let index = after > Int(before) ? after - 1 : after
-                let word = index < argc ? CStrings.string(argv[index]!) : ""
-                let program = argc > 0 ? CStrings.string(argv[0]!) : ""
-                error = UsageError(getoptMessage: diagnostic(program: program, word: word,
-                                                             missingArgument: c == Int32(UInt8(ascii: ":")),
-                                                             letter: swns_optopt()))
-                break
+        return Getopt.withExclusiveState {
+            var parsed: [ParsedOption<Tag>] = []
+            var error: UsageError?
+            while true {
+                let before = Getopt.index
+                let c = Getopt.next(arguments.count, argv, table.short, table.long, count: options.count)
+                if c == -1 { break }
+                if c == Int32(UInt8(ascii: "?")) || c == Int32(UInt8(ascii: ":")) {
+                    error = complaint(argv, argc: argc, before: before, missingArgument: c == Int32(UInt8(ascii: ":")))
+                    break
+                }
+                // A linear search: a dictionary here would make the runtime look up Hashable
+                // conformances at start-up, which costs more than the forty comparisons.
+                guard let index = options.indices.first(where: { table.long[$0].val == c }) else {
+                    error = UsageError(getoptMessage: "")
+                    break
+                }
+                parsed.append(ParsedOption(tag: options[index].tag, value: Getopt.argument.map { CStrings.string($0) }))
             }
-            // A linear search: a dictionary here would make the runtime look up Hashable
-            // conformances at start-up, which costs more than the forty comparisons.
-            guard let index = options.indices.first(where: { table[$0].val == c }) else {
-                error = UsageError(getoptMessage: "")
-                break
+            // Read the operands back from argv: without `+`, getopt may have permuted it.
+            var operands: [String] = []
+            for index in Int(Getopt.index)..<max(argc, Int(Getopt.index)) {
+                operands.append(CStrings.string(argv[index]!))
             }
-            let value = swns_optarg().map { CStrings.string($0) }
-            parsed.append(ParsedOption(tag: options[index].tag, value: value))
+            return ParsedCommandLine(options: parsed, operands: operands, error: error)
         }
-        // Read the operands back from argv: without `+`, getopt may have permuted it.
-        var operands: [String] = []
-        for index in Int(swns_optind())..<max(argc, Int(swns_optind())) {
-            operands.append(CStrings.string(argv[index]!))
-        }
-        return ParsedCommandLine(options: parsed, operands: operands, error: error)
+    }
+
+    /// getopt's complaint about the word it was in: the one it stepped past, or the group of short
+    /// options it is still inside.
+    private func complaint(_ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, argc: Int, before: Int32,
+                           missingArgument: Bool) -> UsageError {
+        let after = Int(Getopt.index)
+        let index = after > Int(before) ? after - 1 : after
+        let word = index < argc ? CStrings.string(argv[index]!) : ""
+        let program = argc > 0 ? CStrings.string(argv[0]!) : ""
+        return UsageError(getoptMessage: diagnostic(program: program, word: word, missingArgument: missingArgument,
+                                                    letter: Getopt.unknownLetter))
     }
 
     /// glibc getopt's diagnostic, word for word (getopt_long in glibc 2.36, posix/getopt.c), for
@@ -150,5 +118,48 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
                 + candidates.map { " '--\($0.long)'" }.joined() + "\n"
         }
         return "\(program): unrecognized option '--\(text)'\n"
+    }
+}
+
+/// getopt_long's two tables for an option table, in C memory: the short-option string (`+:m::u::`)
+/// and the long options, each with its value: its letter, or a number past every letter.
+struct GetoptTable<Tag: Sendable> {
+    let short: UnsafeMutablePointer<CChar>
+    let long: UnsafeMutablePointer<Getopt.LongOption>
+    let count: Int
+
+    /// `+` makes getopt stop at the first operand; `:` makes it tell a missing argument (`:`)
+    /// from an unknown option (`?`).
+    init(_ options: [OptionSpec<Tag>], stopAtFirstOperand: Bool) {
+        count = options.count
+        short = UnsafeMutablePointer<CChar>.allocate(capacity: 3 * options.count + 3)
+        long = UnsafeMutablePointer<Getopt.LongOption>.allocate(capacity: options.count)
+        var length = 0
+        func add(_ character: UInt8) {
+            short[length] = CChar(bitPattern: character)
+            length += 1
+        }
+        if stopAtFirstOperand { add(UInt8(ascii: "+")) }
+        add(UInt8(ascii: ":"))
+        for index in options.indices {
+            let option = options[index]
+            let letter = option.short?.asciiValue
+            long[index] = Getopt.LongOption(name: CStrings.duplicate(option.long), has_arg: option.argument.rawValue,
+                                            val: letter.map { Int32($0) } ?? 256 + Int32(index))
+            guard let letter else { continue }
+            add(letter)
+            switch option.shortArgument {
+            case .none: break
+            case .required: add(UInt8(ascii: ":"))
+            case .optional: add(UInt8(ascii: ":")); add(UInt8(ascii: ":"))
+            }
+        }
+        add(0)
+    }
+
+    func deallocate() {
+        for index in 0..<count { free(UnsafeMutableRawPointer(mutating: long[index].name)) }
+        long.deallocate()
+        short.deallocate()
     }
 }

@@ -19,10 +19,7 @@ public struct IDRange: Equatable, Hashable, Sendable, CustomStringConvertible {
         func numbers(_ separator: Character) -> [UInt32]? {
             let parts = text.split(separator: separator, omittingEmptySubsequences: false)
             guard parts.count == 3 else { return nil }
-            let values = parts.compactMap { part -> UInt32? in
-                guard !part.isEmpty, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber) else { return nil }
-                return UInt32(part)
-            }
+            let values = parts.compactMap { part -> UInt32? in Numbers.digits(part.utf8) }
             return values.count == 3 ? values : nil
         }
         let range: IDRange
@@ -44,7 +41,7 @@ public struct IDRange: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// Parses the kernel's /proc/PID/uid_map text.
     public static func parseMap(_ text: String) -> [IDRange] {
         text.split(separator: "\n").compactMap { line in
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) }
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Numbers.digits($0.utf8) as UInt32? }
             guard fields.count == 3 else { return nil }
             return IDRange(inner: fields[0], outer: fields[1], count: fields[2])
         }
@@ -98,8 +95,9 @@ public enum SubordinateIDs {
     public static func firstRange(in text: String, userName: String, uid: UInt32) -> IDRange? {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 3, fields[0] == userName || UInt32(fields[0]) == uid,
-                  let start = UInt32(fields[1]), let count = UInt32(fields[2]), count > 0 else { continue }
+            guard fields.count == 3, fields[0] == userName || Numbers.digits(fields[0].utf8) == uid,
+                  let start: UInt32 = Numbers.digits(fields[1].utf8), let count: UInt32 = Numbers.digits(fields[2].utf8),
+                  count > 0 else { continue }
             return IDRange(inner: start, outer: start, count: count)
         }
         return nil

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A value a row has for a column, as the filter sees it.
 public enum FilterValue: Sendable, Equatable {
     case number(Int64)
@@ -126,33 +124,6 @@ private enum Comparison: Sendable {
     static func byteOrder(_ left: String, _ right: String) -> Int {
         if left.utf8.elementsEqual(right.utf8) { return 0 }
         return left.utf8.lexicographicallyPrecedes(right.utf8) ? -1 : 1
-    }
-}
-
-/// A POSIX extended regular expression, compiled once by regcomp(3). After that only regexec(3)
-/// reads it, which glibc allows from any thread.
-private final class PosixRegex: @unchecked Sendable {
-    private let compiled: UnsafeMutablePointer<regex_t>
-
-    /// nil when regcomp refuses the pattern, or when a NUL would cut it short.
-    init?(_ pattern: String) {
-        guard !pattern.utf8.contains(0) else { return nil }
-        let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
-        guard regcomp(compiled, pattern, REG_EXTENDED | REG_NOSUB) == 0 else {
-            compiled.deallocate()
-            return nil
-        }
-        self.compiled = compiled
-    }
-
-    deinit {
-        regfree(compiled)
-        compiled.deallocate()
-    }
-
-    /// A match anywhere in `text`, unless the pattern anchors it.
-    func matches(_ text: String) -> Bool {
-        regexec(compiled, text, 0, nil, 0) == 0
     }
 }
 
@@ -303,7 +274,8 @@ private struct Scanner {
             offset += 1
         }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
-        if let number = Int64(text) { return number }
+        // The token starts with a digit or `-`: strtoimax's grammar, less the blanks and `+`.
+        if let number = CNumber.parse(bytes[start..<offset]).fitting(Int64.self) { return number }
         let unsigned = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
         let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
         if parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(Self.isDigit) }) {
@@ -332,13 +304,9 @@ private struct Scanner {
         }
     }
 
-    private static func isBlank(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (byte >= 0x09 && byte <= 0x0d)
-    }
+    private static func isBlank(_ byte: UInt8) -> Bool { Numbers.isBlank(byte) }
 
-    private static func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
+    private static func isDigit(_ byte: UInt8) -> Bool { Numbers.isDigit(byte) }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch Unicode.Scalar(byte) {

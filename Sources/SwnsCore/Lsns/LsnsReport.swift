@@ -1,4 +1,3 @@
-import CSwns
 import Glibc
 
 /// What swlsns prints: the scan turned into rows, filtered, arranged as a list or a tree.
@@ -6,10 +5,12 @@ public struct LsnsReport {
     let command: LsnsCommand
     var scan: NamespaceScan
     /// /etc/passwd, parsed once.
-    private let accounts: [AccountEntry]
+    let accounts: [AccountEntry]
     /// The command line of each process, read once (rows share their lowest PIDs), by index in
     /// `scan.processes`.
-    private var commands: [[UInt8]?] = []
+    var commands: [[UInt8]?] = []
+    /// NETNSID of each network namespace, when a column needs it.
+    var netnsids: [(id: UInt64, value: String)] = []
 
     public init(_ command: LsnsCommand) {
         self.command = command
@@ -20,9 +21,10 @@ public struct LsnsReport {
         commands = [[UInt8]?](repeating: nil, count: scan.processes.count)
     }
 
-    /// The columns the rows need: shown ones and those the filter reads.
-    private var neededColumns: [LsnsColumn] {
-        command.shownColumns + (command.filter?.columns.compactMap(LsnsColumn.named) ?? [])
+    /// What the rows need: the shown columns' and those the filter reads.
+    private var needs: LsnsColumn.Needs {
+        let columns = command.shownColumns + (command.filter?.columns.compactMap(LsnsColumn.named) ?? [])
+        return columns.reduce([]) { $0.union($1.facts.needs) }
     }
 
     public mutating func render(terminalWidth: Int?) throws(SwnsError) -> [UInt8] {
@@ -31,13 +33,17 @@ public struct LsnsReport {
         return bytes
     }
 
+    /// Writes the report to standard output, as wide as the terminal there.
+    public mutating func print() throws(SwnsError) {
+        try render(terminalWidth: Kernel.terminalWidth(STDOUT_FILENO)) { StandardStreams.out($0) }
+    }
+
     /// libsmartcols's width for a terminal: what the terminal says, else $COLUMNS, else 80 (a
     /// terminal of 0 columns); no width when the output is not a terminal.
     static func outputWidth(reported: Int?) -> Int? {
         if let reported { return reported }
-        guard isatty(STDOUT_FILENO) != 0 else { return nil }
-        if let value = getenv("COLUMNS"), case .value(false, let columns) = CNumber.parse(Array(String(cString: value).utf8)),
-           columns > 0, columns <= UInt64(Int32.max) {
+        guard Kernel.isTerminal(STDOUT_FILENO) else { return nil }
+        if let value = ProcessEnvironment.value("COLUMNS"), let columns: Int32 = Numbers.unsigned(value.utf8), columns > 0 {
             return Int(columns)
         }
         return 80
@@ -46,242 +52,146 @@ public struct LsnsReport {
     /// Writes the report in pieces through `write`.
     public mutating func render(terminalWidth reported: Int?, to write: ([UInt8]) -> Void) throws(SwnsError) {
         let terminalWidth = Self.outputWidth(reported: reported)
-        if let id = command.namespace { return try renderProcesses(of: id, terminalWidth: terminalWidth).render(to: write) }
+        let tree = command.namespace == nil ? command.tree : (command.tree == .process ? .process : nil)
+        if let id = command.namespace {
+            guard let namespace = scan.namespace(id), command.kinds.isEmpty || command.kinds.contains(namespace.kind) else {
+                throw SwnsError("not found namespace: \(id)")
+            }
+        }
+        try gather(ancestors: command.namespace == nil && (tree == .parent || tree == .owner))
+        var table = makeTable(tree: tree)
+        if let id = command.namespace {
+            table.roots = try processRows(of: id)
+        } else {
+            let kept = namespaceRows()
+            switch tree {
+            case nil: table.roots = kept.map(\.line)
+            case .process: table.roots = arrangeByProcess(kept)
+            case .parent, .owner: table.roots = arrangeByRelation(kept, parents: tree == .parent)
+            }
+        }
+        if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
+        table.render(to: write)
+    }
 
-        let needed = neededColumns
-        let tree = command.tree
-        let ancestors = tree == .parent || tree == .owner
-        if ancestors || needed.contains(.pns) || needed.contains(.ons) {
+    /// Relations and NETNSIDs, where the columns or the tree need them.
+    private mutating func gather(ancestors: Bool) throws(SwnsError) {
+        let needs = needs
+        if ancestors || needs.contains(.relations) {
             if !scan.resolveRelations(ancestors: ancestors) {
                 throw SwnsError("the kernel does not support the namespace ioctls (NS_GET_PARENT, NS_GET_USERNS)",
                                 status: 2)
             }
         }
-        let netnsids = needed.contains(.netnsid) ? netnsIDs() : []
+        if needs.contains(.netnsid) { netnsids = netnsIDs() }
+    }
 
-        // The rows: the chosen types, the task's namespaces, persistent ones, then the filter.
-        var table = makeTable(tree: tree)
-        let shown = command.shownColumns
-        func project(_ row: [[UInt8]?]) -> Table.Row { Table.Row(shown.map { row[$0.rawValue] }) }
+    /// The rows: the chosen types, the task's namespaces, persistent ones, then the filter.
+    private mutating func namespaceRows() -> [(at: Int, line: Table.Row)] {
         var kept: [(at: Int, line: Table.Row)] = []
         for at in scan.sortedIndices {
             let namespace = scan.namespaces[at]
             if !command.kinds.isEmpty && !command.kinds.contains(namespace.kind) { continue }
             if let pid = command.pid, !namespace.pids.contains(pid) { continue }
             if command.persistentOnly && !namespace.pids.isEmpty { continue }
-            let row = cells(namespace, netnsids: netnsids)
+            let row = cells(namespace)
             if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
             kept.append((at, project(row)))
         }
+        return kept
+    }
 
-        // Every row in the order it is made (ancestors that the trees add included).
+    /// The shown columns of a row of every column.
+    private func project(_ row: [[UInt8]?]) -> Table.Row { Table.Row(command.shownColumns.map { row[$0.rawValue] }) }
+
+    /// As util-linux: a row hangs under the latest row whose process is its process's parent.
+    /// Without COMMAND, the tree's column, the rows come flat.
+    private mutating func arrangeByProcess(_ kept: [(at: Int, line: Table.Row)]) -> [Table.Row] {
+        guard command.shownColumns.contains(.command) else { return kept.map(\.line) }
+        var roots: [Table.Row] = []
+        var latest = [Table.Row?](repeating: nil, count: scan.processes.count)
+        for (at, line) in kept {
+            let process = scan.namespaces[at].pids.first.flatMap { scan.processIndex($0) }
+            if let process { scan.details(process) }
+            let parent = process.flatMap { scan.processIndex(scan.processes[$0].ppid) }.flatMap { latest[$0] }
+            if let parent { parent.children.append(line) } else { roots.append(line) }
+            if let process { latest[process] = line }
+        }
+        return roots
+    }
+
+    /// Each row hangs under the row of its parent (or owner); those ancestors are shown too. As
+    /// util-linux: in the parent tree, a namespace without a parent (every type but pid and user has
+    /// none) comes after its owning user namespace's row, placed first. Without NS, the tree's
+    /// column, the rows come flat, in the order they were made.
+    private mutating func arrangeByRelation(_ kept: [(at: Int, line: Table.Row)], parents: Bool) -> [Table.Row] {
+        var roots: [Table.Row] = []
         var made: [Table.Row] = []
-        switch tree {
-        case nil:
-            table.roots = kept.map(\.line)
-        case .process:
-            // As util-linux: a row hangs under the latest row whose process is its process's parent.
-            var latest = [Table.Row?](repeating: nil, count: scan.processes.count)
-            for (at, line) in kept {
-                let process = scan.namespaces[at].pids.first.flatMap { scan.processIndex($0) }
-                if let process { scan.details(process) }
-                let parent = process.flatMap { scan.processIndex(scan.processes[$0].ppid) }.flatMap { latest[$0] }
-                if let parent { parent.children.append(line) } else { table.roots.append(line) }
-                made.append(line)
-                if let process { latest[process] = line }
+        var lines = [Table.Row?](repeating: nil, count: scan.namespaces.count)
+        func place(_ at: Int, _ line: Table.Row, depth: Int) {
+            if lines[at] != nil { return }
+            let namespace = scan.namespaces[at]
+            var parentLine: Table.Row?
+            if let ancestor = shownRelative(of: namespace, parents ? namespace.parent : namespace.owner, depth: depth) {
+                if lines[ancestor] == nil { place(ancestor, project(cells(scan.namespaces[ancestor])), depth: depth + 1) }
+                parentLine = lines[ancestor]
+            } else if parents, let owner = shownRelative(of: namespace, namespace.owner, depth: depth), lines[owner] == nil {
+                place(owner, project(cells(scan.namespaces[owner])), depth: depth + 1)
             }
-        case .parent, .owner:
-            // Each row hangs under the row of its parent (or owner); those ancestors are shown too.
-            // As util-linux: in the parent tree, a namespace without a parent (every type but pid
-            // and user has none) comes after its owning user namespace's row, placed first.
-            var lines = [Table.Row?](repeating: nil, count: scan.namespaces.count)
-            func place(_ at: Int, _ line: Table.Row, depth: Int) {
-                if lines[at] != nil { return }
-                let namespace = scan.namespaces[at]
-                // An ancestor of a type that -t leaves out is not shown either (util-linux 2.40
-                // and later): the row is a root then.
-                func related(_ id: UInt64?) -> Int? {
-                    guard depth < 64, let id, id != namespace.id, let index = scan.namespaceIndex(id) else { return nil }
-                    if !command.kinds.isEmpty && !command.kinds.contains(scan.namespaces[index].kind) { return nil }
-                    return index
-                }
-                func placeFirst(_ index: Int) {
-                    if lines[index] == nil {
-                        place(index, project(cells(scan.namespaces[index], netnsids: netnsids)), depth: depth + 1)
-                    }
-                }
-                var parentLine: Table.Row?
-                if let ancestor = related(tree == .parent ? namespace.parent : namespace.owner) {
-                    placeFirst(ancestor)
-                    parentLine = lines[ancestor]
-                } else if tree == .parent, let owner = related(namespace.owner) {
-                    placeFirst(owner)
-                }
-                if let parentLine { parentLine.children.append(line) } else { table.roots.append(line) }
-                made.append(line)
-                lines[at] = line
-            }
-            for (at, line) in kept { place(at, line, depth: 0) }
+            if let parentLine { parentLine.children.append(line) } else { roots.append(line) }
+            made.append(line)
+            lines[at] = line
         }
-        // As util-linux: without the tree's column (COMMAND, or NS for -T parent|owner) there is
-        // no tree to draw, and the rows come flat, in the order they were made.
-        if let tree, !shown.contains(tree == .process ? .command : .ns) {
+        for (at, line) in kept { place(at, line, depth: 0) }
+        guard command.shownColumns.contains(.ns) else {
             for row in made { row.children = [] }
-            table.roots = made
+            return made
         }
-        if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
-        table.render(to: write)
+        return roots
     }
 
-    private func makeTable(tree: LsnsCommand.Tree?) -> Table {
-        let shown = command.shownColumns
-        var table = Table(columns: shown.map { column in
-            Table.Column(column.name,
-                         rightAligned: (column.numeric || column == .netnsid) && !(tree != nil && tree != .process && column == .ns),
-                         numeric: column.numeric,
-                         tree: tree == .process ? column == .command : (tree != nil && column == .ns),
-                         widthHint: column.widthHint, wrapsLines: column == .nsfs && command.wrap)
-        }, jsonName: "namespaces")
-        table.format = command.format
-        table.headings = command.headings
-        table.utf8 = Table.localeIsUTF8()
-        table.truncatable = shown.indices.filter { shown[$0] == .command }
-        return table
-    }
-
-    /// Every column's value for a namespace, by `LsnsColumn.rawValue`; `pid`: the process whose
-    /// values are shown (the lowest PID, or each process for the namespace operand).
-    private mutating func cells(_ namespace: ScannedNamespace, netnsids: [(id: UInt64, value: String)],
-                                pid chosen: pid_t? = nil) -> [[UInt8]?] {
-        let pid = chosen ?? namespace.pids.first
-        let index = pid.flatMap { scan.processIndex($0) }
-        let process = index.flatMap { scan.details($0) ? scan.processes[$0] : nil }
-        let uid = process?.uid ?? namespace.ownerUID
-        var row = [[UInt8]?](repeating: nil, count: LsnsColumn.allCases.count)
-        func set(_ column: LsnsColumn, _ text: String?) { row[column.rawValue] = text.map { Array($0.utf8) } }
-        set(.ns, String(namespace.id))
-        set(.type, namespace.kind.name)
-        // As util-linux: PATH and NETNSID come from a process in the namespace, and are empty
-        // without one (NSFS names the bind mounts).
-        set(.path, pid.map { "/proc/\($0)/ns/\(namespace.kind.procEntry)" })
-        set(.nprocs, String(namespace.pids.count))
-        set(.pid, pid.map { String($0) })
-        set(.ppid, process.map { String($0.ppid) })
-        row[LsnsColumn.command.rawValue] = pid.flatMap { commandLine(of: $0) }
-        set(.uid, uid.map { String($0) })
-        set(.user, uid.map { userName($0) })
-        if namespace.kind == .net, pid != nil { set(.netnsid, netnsids.first { $0.id == namespace.id }?.value) }
-        // As util-linux: one mount point a line, or after a comma with --nowrap (and --raw).
-        let separator = UInt8(ascii: command.wrap ? "\n" : ",")
-        row[LsnsColumn.nsfs.rawValue] = namespace.mounts.isEmpty ? nil : Array(namespace.mounts.joined(separator: [separator]))
-        set(.pns, namespace.parent.map { String($0) })
-        set(.ons, namespace.owner.map { String($0) })
-        return row
-    }
-
-    static func filterValue(_ row: [[UInt8]?], _ name: String) -> FilterValue {
-        guard let column = LsnsColumn.named(name), let bytes = row[column.rawValue] else { return .none }
-        let text = String(decoding: bytes, as: UTF8.self)
-        if column.numeric, let number = Int64(text) { return .number(number) }
-        return .string(text)
-    }
-
-    /// /proc/PID/cmdline with its NULs as spaces, less the last one (as util-linux: empty
-    /// arguments at the end keep their spaces); the command name when it is empty (kernel threads).
-    private mutating func commandLine(of pid: pid_t) -> [UInt8]? {
-        guard let at = scan.processIndex(pid) else { return nil }
-        if let known = commands[at] { return known }
-        guard scan.details(at) else { return nil }
-        let process = scan.processes[at]
-        var text = process.comm
-        if case .success(var bytes) = Kernel.readFile("/proc/\(pid)/cmdline") {
-            if bytes.last == 0 { bytes.removeLast() }
-            if !bytes.isEmpty { text = bytes.map { $0 == 0 ? UInt8(ascii: " ") : $0 } }
-        }
-        commands[at] = text
-        return text
-    }
-
-    private func userName(_ uid: UInt32) -> String {
-        accounts.first { $0.id == uid }?.name ?? String(uid)
-    }
-
-    /// The id our network namespace gives each network namespace (RTM_GETNSID), as lsns prints it.
-    private func netnsIDs() -> [(id: UInt64, value: String)] {
-        let socket = swns_netlink_route_open()
-        guard socket >= 0 else { return [] }
-        defer { Glibc.close(socket) }
-        var result: [(UInt64, String)] = []
-        for namespace in scan.namespaces where namespace.kind == .net {
-            guard let path = namespace.path else { continue }
-            let fd = NamespaceScan.open(path)
-            guard fd >= 0 else { continue }
-            defer { Glibc.close(fd) }
-            guard NamespaceFiles.inode(fd) == namespace.id else { continue }
-            let id = swns_netnsid(socket, fd)
-            if id >= -1 { result.append((namespace.id, id == -1 ? "unassigned" : String(id))) }
-        }
-        return result
+    /// The index of a parent or owner to hang a row under. An ancestor of a type that -t leaves
+    /// out is not shown either (util-linux 2.40 and later): the row is a root then.
+    private func shownRelative(of namespace: ScannedNamespace, _ id: UInt64?, depth: Int) -> Int? {
+        guard depth < 64, let id, id != namespace.id, let index = scan.namespaceIndex(id) else { return nil }
+        if !command.kinds.isEmpty && !command.kinds.contains(scan.namespaces[index].kind) { return nil }
+        return index
     }
 
     /// `swlsns NS`: the processes in namespace NS, a row each, as a process tree unless --list
     /// or --tree=parent|owner.
-    private mutating func renderProcesses(of id: UInt64, terminalWidth: Int?) throws(SwnsError) -> Table {
-        guard let namespace = scan.namespace(id),
-              command.kinds.isEmpty || command.kinds.contains(namespace.kind) else {
-            throw SwnsError("not found namespace: \(id)")
-        }
-        let needed = neededColumns
-        if needed.contains(.pns) || needed.contains(.ons) {
-            if !scan.resolveRelations(ancestors: false) {
-                throw SwnsError("the kernel does not support the namespace ioctls (NS_GET_PARENT, NS_GET_USERNS)",
-                                status: 2)
-            }
-        }
-        let netnsids = needed.contains(.netnsid) ? netnsIDs() : []
-        let namespaceNow = scan.namespace(id) ?? namespace
-        let shown = command.shownColumns
-        var table = makeTable(tree: command.tree == .process ? .process : nil)
-        let drawsTree = command.tree == .process && shown.contains(.command)
+    private mutating func processRows(of id: UInt64) throws(SwnsError) -> [Table.Row] {
+        guard let namespace = scan.namespace(id) else { return [] }
+        let drawsTree = command.tree == .process && command.shownColumns.contains(.command)
+        var roots: [Table.Row] = []
         var lines: [(pid: pid_t, row: Table.Row)] = []
-        for pid in namespaceNow.pids {
+        for pid in namespace.pids {
             guard let at = scan.processIndex(pid), scan.details(at) else { continue }
-            let process = scan.processes[at]
-            let row = cells(namespaceNow, netnsids: netnsids, pid: pid)
+            let row = cells(namespace, pid: pid)
             if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
-            let line = Table.Row(shown.map { row[$0.rawValue] })
-            if drawsTree, let parent = lines.first(where: { $0.pid == process.ppid }) {
+            let line = project(row)
+            if drawsTree, let parent = lines.first(where: { $0.pid == scan.processes[at].ppid }) {
                 parent.row.children.append(line)
             } else {
-                table.roots.append(line)
+                roots.append(line)
             }
             lines.append((pid, line))
         }
-        if let terminalWidth, command.truncate, command.format == .table { table.width = terminalWidth }
-        return table
+        return roots
     }
 
-    /// `--list-columns`: each column with its type and description.
-    public static func columnList(json: Bool, raw: Bool = false) -> String {
-        if raw {
-            return LsnsColumn.allCases.map { column in
-                [column.name, column.numeric ? "<integer>" : "<string>", column.help]
-                    .map { Table.rawEscaped(Array($0.utf8)) }.joined(separator: " ") + "\n"
-            }.joined()
-        }
-        if json {
-            var text = "{\n   \"lsns-columns\": [\n"
-            for (index, column) in LsnsColumn.allCases.enumerated() {
-                text += "      {\n         \"holder\": \"\(column.name)\",\n"
-                text += "         \"type\": \"\(column.numeric ? "<integer>" : "<string>")\",\n"
-                text += "         \"description\": \(Table.jsonString(column.help))\n"
-                text += index == LsnsColumn.allCases.count - 1 ? "      }\n" : "      },\n"
-            }
-            return text + "   ]\n}\n"
-        }
-        return LsnsColumn.allCases.map { column in
-            String(repeating: " ", count: 9 - column.name.count) + column.name + "  "
-                + (column.numeric ? "<integer>" : "<string> ") + "  " + column.help + "\n"
-        }.joined()
+    private func makeTable(tree: LsnsCommand.Tree?) -> Table {
+        let shown = command.shownColumns
+        let treeColumn: LsnsColumn? = tree == nil ? nil : tree == .process ? .command : .ns
+        var table = Table(columns: shown.map { column in
+            Table.Column(column.name, rightAligned: column.facts.rightAligned && column != treeColumn,
+                         numeric: column.numeric, tree: column == treeColumn, widthHint: column.widthHint,
+                         wrapsLines: column == .nsfs && command.wrap)
+        }, jsonName: "namespaces")
+        table.format = command.format
+        table.headings = command.headings
+        table.utf8 = OutputLocale.isUTF8()
+        table.truncatable = shown.indices.filter { shown[$0] == .command }
+        return table
     }
 }

@@ -1,27 +1,5 @@
-import CSwns
-
-/// A set of namespace types as the kernel's `CLONE_NEW*` bits.
-public struct NamespaceMask: OptionSet, Sendable, Hashable {
-    public let rawValue: Int32
-    public init(rawValue: Int32) { self.rawValue = rawValue }
-
-    /// `CLONE_NEWNS`
-    public static let mount = NamespaceMask(rawValue: SWNS_CLONE_NEWNS)
-    /// `CLONE_NEWUTS`
-    public static let uts = NamespaceMask(rawValue: SWNS_CLONE_NEWUTS)
-    /// `CLONE_NEWIPC`
-    public static let ipc = NamespaceMask(rawValue: SWNS_CLONE_NEWIPC)
-    /// `CLONE_NEWNET`
-    public static let net = NamespaceMask(rawValue: SWNS_CLONE_NEWNET)
-    /// `CLONE_NEWPID`
-    public static let pid = NamespaceMask(rawValue: SWNS_CLONE_NEWPID)
-    /// `CLONE_NEWUSER`
-    public static let user = NamespaceMask(rawValue: SWNS_CLONE_NEWUSER)
-    /// `CLONE_NEWCGROUP`
-    public static let cgroup = NamespaceMask(rawValue: SWNS_CLONE_NEWCGROUP)
-    /// `CLONE_NEWTIME`
-    public static let time = NamespaceMask(rawValue: SWNS_CLONE_NEWTIME)
-
+extension NamespaceMask {
+    /// The kinds in the mask, in `NamespaceKind.all` order.
     public var kinds: [NamespaceKind] { NamespaceKind.all.filter { contains($0.mask) } }
 }
 

@@ -110,7 +110,7 @@ public struct NsenterCommand: Equatable, Sendable {
         case .namespace(let kind):
             namespaces[kind] = try Self.source(value)
         case .netSocket:
-            guard let text = value, let fd = Int32(text), fd >= 0 else {
+            guard let text = value, let fd = CNumber.parse(text.utf8).fitting(Int32.self), fd >= 0 else {
                 throw SwnsError("failed to parse file descriptor: '\(value ?? "")'")
             }
             netSocket = fd
@@ -175,12 +175,12 @@ public struct NsenterCommand: Equatable, Sendable {
         // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
         let bytes = text.utf8
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        guard let pid: pid_t = unsignedNumber(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
+        guard let pid: pid_t = Numbers.unsigned(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
             throw SwnsError("failed to parse PID argument '\(text)'")
         }
         var target = Target(pid: pid, inode: nil)
         if let colon {
-            guard let inode: UInt64 = decimalNumber(bytes[bytes.index(after: colon)...]) else {
+            guard let inode: UInt64 = Numbers.digits(bytes[bytes.index(after: colon)...]) else {
                 throw SwnsError("failed to parse PID argument '\(text)'")
             }
             target.inode = inode
@@ -195,7 +195,7 @@ public struct NsenterCommand: Equatable, Sendable {
         if text.hasPrefix("=") { text.removeFirst() }
         if text.hasPrefix(":") {
             let digits = text.dropFirst()
-            guard let id: UInt64 = decimalNumber(digits.utf8), id > 0 else {
+            guard let id: UInt64 = Numbers.digits(digits.utf8), id > 0 else {
                 throw SwnsError("failed to parse namespace id: '\(digits)'")
             }
             return .id(id)
@@ -213,7 +213,7 @@ public struct NsenterCommand: Equatable, Sendable {
 
     static func id(_ text: String, _ message: String) throws(SwnsError) -> ID {
         if text == "follow" { return .follow }
-        guard let id: UInt32 = unsignedNumber(text.utf8), id != UInt32.max else { throw SwnsError("\(message): '\(text)'") }
+        guard let id = Numbers.id(text) else { throw SwnsError("\(message): '\(text)'") }
         return .value(id)
     }
 }

@@ -12,17 +12,17 @@ public struct HelperProcess {
 
     public static func start(diagnostics: Diagnostics,
                              _ work: () throws(SwnsError) -> Void) throws(SwnsError) -> HelperProcess {
-        let pipe = try Kernel.pipe()
-        let pid = try Kernel.fork()
+        let pipe = try SwnsError.wording("pipe failed") { () throws(SystemError) in try Kernel.pipe() }
+        let pid = try Processes.fork()
         if pid == 0 {
             Kernel.close(pipe.write)
-            guard Kernel.readByte(pipe.read) != nil else { _exit(0) }
+            guard Kernel.readByte(pipe.read) != nil else { Kernel.exitNow(0) }
             do {
                 try work()
-                _exit(0)
+                Kernel.exitNow(0)
             } catch {
                 diagnostics.report(error)
-                _exit(error.status)
+                Kernel.exitNow(error.status)
             }
         }
         Kernel.close(pipe.read)
@@ -32,9 +32,9 @@ public struct HelperProcess {
     /// Lets the helper do its work and waits for it. Its failure, which it has reported
     /// itself, becomes ours with its exit status.
     public func release() throws(SwnsError) {
-        _ = Kernel.writeAll(gate, [1])
+        try? Kernel.write(gate, [1])
         Kernel.close(gate)
-        switch try Kernel.waitpid(pid) {
+        switch try Processes.wait(pid) {
         case .exited(0): return
         case .exited(let status): throw .reported(status: status)
         case .signaled(let signal): throw SwnsError("helper process \(pid) was killed by \(SignalName.name(of: signal))")
@@ -48,48 +48,49 @@ public struct HelperProcess {
 public struct StartGate {
     private let fds: (read: Int32, write: Int32)
 
-    public init() throws(SwnsError) { fds = try Kernel.pipe() }
+    public init() throws(SwnsError) {
+        fds = try SwnsError.wording("pipe failed") { () throws(SystemError) in try Kernel.pipe() }
+    }
 
     /// In the child: returns when the parent opens the gate; exits quietly when it dies first.
     public func wait() {
         Kernel.close(fds.write)
-        if Kernel.readByte(fds.read) == nil { _exit(1) }
+        if Kernel.readByte(fds.read) == nil { Kernel.exitNow(1) }
         Kernel.close(fds.read)
     }
 
     public func closeReadEnd() { Kernel.close(fds.read) }
 
     public func open() {
-        _ = Kernel.writeAll(fds.write, [1])
+        try? Kernel.write(fds.write, [1])
         Kernel.close(fds.write)
     }
 }
 
-/// A process forked before unshare(2) that takes the namespace files of a failed run down again
-/// in the original mount namespace (where they were bound), or exits quietly when the run goes on:
-/// when told so, or when the pipe closes (exec, or our death).
+/// A process forked before unshare(2) that undoes the work of a failed run (takes the namespace
+/// files down again in the original mount namespace, where they were bound), or exits quietly when
+/// the run goes on: when told so, or when the pipe closes (exec, or our death).
 public struct UndoHelper {
     private let gate: Int32
     private let done: Int32
     /// Our own child, reaped by `undo` or `dismiss`; nil when it was detached.
     private let child: pid_t?
 
-    /// `parent` is the process whose namespaces the targets are bound to (the caller). A
-    /// `waited` helper stays our child, for a caller that goes on to wait (--fork); otherwise it
+    /// A `waited` helper stays our child, for a caller that goes on to wait (--fork); otherwise it
     /// is detached, so that the program we become after exec gets no child it never made.
-    public static func start(_ targets: [NamespaceKind: String], of parent: pid_t,
-                             waited: Bool) throws(SwnsError) -> UndoHelper {
-        let gate = try Kernel.pipe()
-        let done = try Kernel.pipe()
-        let first = try Kernel.fork()
+    public static func start(waited: Bool, _ work: @escaping () -> Void) throws(SwnsError) -> UndoHelper {
+        let (gate, done) = try SwnsError.wording("pipe failed") { () throws(SystemError) in
+            (try Kernel.pipe(), try Kernel.pipe())
+        }
+        let first = try Processes.fork()
         if first == 0 {
-            if !waited, Glibc.fork() != 0 { _exit(0) }
+            if !waited, (try? Kernel.fork()) != 0 { Kernel.exitNow(0) }
             Kernel.close(gate.write)
             Kernel.close(done.read)
-            if Kernel.readByte(gate.read) == 2 { NamespacePersistence.unbind(targets, of: parent) }
-            _exit(0)
+            if Kernel.readByte(gate.read) == 2 { work() }
+            Kernel.exitNow(0)
         }
-        if !waited { _ = try Kernel.waitpid(first) }
+        if !waited { _ = try Processes.wait(first) }
         Kernel.close(gate.read)
         Kernel.close(done.write)
         return UndoHelper(gate: gate.write, done: done.read, child: waited ? first : nil)
@@ -97,18 +98,18 @@ public struct UndoHelper {
 
     /// The run failed: undo, and return once it is done.
     public func undo() {
-        _ = Kernel.writeAll(gate, [2])
+        try? Kernel.write(gate, [2])
         Kernel.close(gate)
         _ = Kernel.readByte(done)
         Kernel.close(done)
-        if let child { _ = try? Kernel.waitpid(child) }
+        if let child { _ = try? Processes.wait(child) }
     }
 
     /// The run goes on.
     public func dismiss() {
-        _ = Kernel.writeAll(gate, [1])
+        try? Kernel.write(gate, [1])
         Kernel.close(gate)
         Kernel.close(done)
-        if let child { _ = try? Kernel.waitpid(child) }
+        if let child { _ = try? Processes.wait(child) }
     }
 }

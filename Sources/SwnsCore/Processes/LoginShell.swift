@@ -1,5 +1,3 @@
-import Glibc
-
 /// The program the tools run when the command line names none: the caller's shell, started as a
 /// login shell (`-bash`), as util-linux does.
 public enum LoginShell {
@@ -9,23 +7,18 @@ public enum LoginShell {
     public static func resolve(environment: [String]?, context: HostContext,
                                uid: UInt32? = nil) -> (path: String, argv0: String) {
         let variable = environment.map { ProcessEnvironment.value("SHELL", in: $0) } ?? ProcessEnvironment.value("SHELL")
-        let shell = variable.flatMap { $0.isEmpty ? nil : $0 } ?? passwdShell(context: context, uid: uid ?? getuid())
+        let shell = variable.flatMap { $0.isEmpty ? nil : $0 } ?? context.passwdShell(of: uid ?? Kernel.realUserID)
             ?? "/bin/sh"
         return (shell, "-" + (shell.split(separator: "/").last.map(String.init) ?? shell))
     }
 
-    /// What to exec: the command line's program, or else the login shell. `argv0` is set where it
-    /// differs from the file (`-bash`), that is, for the login shell, which is run by its path.
-    public static func program(_ words: [String], environment: [String]?, context: HostContext,
-                               uid: UInt32? = nil) -> (argv: [String], argv0: String?) {
-        guard words.isEmpty else { return (words, nil) }
-        let shell = resolve(environment: environment, context: context, uid: uid)
-        return ([shell.path], shell.argv0)
-    }
-
-    private static func passwdShell(context: HostContext, uid: UInt32) -> String? {
-        guard case .success(let passwd) = context.readFile("/etc/passwd"),
-              let entry = Accounts.user(id: uid, passwd: passwd), !entry.shell.isEmpty else { return nil }
-        return entry.shell
+    /// What to exec: the command line's program, or else the login shell, with `environment`.
+    /// The shell is looked up in `shellEnvironment` (nil: ours), which is the program's own
+    /// environment unless a test stands in for ours.
+    public static func program(_ words: [String], environment: [String]?, shellEnvironment: [String]? = nil,
+                               context: HostContext, uid: UInt32? = nil) -> Program {
+        guard words.isEmpty else { return Program(arguments: words, environment: environment) }
+        let shell = resolve(environment: shellEnvironment ?? environment, context: context, uid: uid)
+        return Program(arguments: [shell.path], argv0: shell.argv0, environment: environment)
     }
 }

@@ -1,4 +1,3 @@
-import CSwns
 import Glibc
 
 /// Signal names as util-linux's tools accept them: `KILL`, `SIGKILL`, `sigterm`, `RTMIN+2`.
@@ -39,10 +38,10 @@ public enum SignalName {
             rest = rest.dropFirst(4)
             fromMax = true
         }
-        let digits = rest.utf8.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard let n: Int32 = decimalNumber(digits) else { return nil }
+        guard let n: Int32 = Numbers.leadingDigits(rest.utf8) else { return nil }
         // In Int, where no offset that fits Int32 can overflow (`RTMIN+2147483647`).
-        let low = Int(swns_sigrtmin()), high = Int(swns_sigrtmax())
+        let signals = Kernel.realtimeSignals
+        let low = Int(signals.lowerBound), high = Int(signals.upperBound)
         let signal = fromMax ? high - Int(n) : low + Int(n)
         guard signal >= low, signal <= high else { return nil }
         return Int32(signal)

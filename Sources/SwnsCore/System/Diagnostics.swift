@@ -25,6 +25,6 @@ public struct Diagnostics: Sendable {
     /// Reports and exits with the error's status.
     public func fail(_ error: SwnsError) -> Never {
         report(error)
-        exit(error.status)
+        Kernel.exit(error.status)
     }
 }

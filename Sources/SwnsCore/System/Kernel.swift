@@ -1,283 +1,238 @@
 import CSwns
 import Glibc
 
-/// Each system call the tools make, wrapped once: EINTR is retried here, failures become
-/// `SwnsError` values that carry errno and util-linux's wording of the step.
+/// The kernel boundary: each system call and C shim call the tools make, wrapped once, here and
+/// in the other `Kernel+*.swift` files. EINTR is retried here; a failure throws `SystemError`,
+/// which carries errno and the call. No other file reads or writes errno.
+///
+/// Descriptors are plain `Int32`s, always opened close-on-exec.
 public enum Kernel {
-    public static func unshare(_ mask: NamespaceMask) throws(SwnsError) {
-        if swns_unshare(mask.rawValue) != 0 { throw .system("unshare failed") }
+    // MARK: descriptors and files
+
+    /// open(2), close-on-exec.
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(SystemError) -> Int32 {
+        try CStrings.withCString(path) { (cPath) throws(SystemError) in try open(cPath, flags, mode: mode, path: path) }
     }
 
-    /// Forks after flushing stdio, so that buffered output is not printed twice.
-    public static func fork() throws(SwnsError) -> pid_t {
-        fflush(nil)
-        let pid = Glibc.fork()
-        if pid < 0 { throw .system("fork failed") }
-        return pid
-    }
-
-    public static func waitpid(_ pid: pid_t, options: Int32 = 0) throws(SwnsError) -> WaitStatus {
-        var status: Int32 = 0
-        while true {
-            let rc = Glibc.waitpid(pid, &status, options)
-            if rc >= 0 { return WaitStatus(raw: status) }
-            if errno != EINTR { throw .system("waitpid failed") }
-        }
-    }
-
-    /// Waits for `child` to end, stopping ourselves whenever it stops and continuing it when
-    /// we are continued, so that a shell's job control sees the pair as one job (util-linux
-    /// nsenter's continue_as_child). Returns `.exited` or `.signaled`.
-    public static func waitMirroringStops(_ child: pid_t) throws(SwnsError) -> WaitStatus {
-        while true {
-            let status = try waitpid(child, options: WUNTRACED)
-            switch status {
-            case .stopped:
-                kill(getpid(), SIGSTOP)
-                kill(child, SIGCONT)
-            case .continued:
-                continue
-            case .exited, .signaled:
-                return status
+    /// open(2) of a path of bytes (a mount point need not be UTF-8).
+    public static func open(bytes path: [UInt8], _ flags: Int32) throws(SystemError) -> Int32 {
+        try (path + [0]).withUnsafeBufferPointer { (buffer) throws(SystemError) in
+            try buffer.withMemoryRebound(to: CChar.self) { (cPath) throws(SystemError) in
+                try open(cPath.baseAddress!, flags, mode: 0, path: CStrings.string(path))
             }
         }
     }
 
-    public static func pipe() throws(SwnsError) -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        if swns_pipe_cloexec(&fds) != 0 { throw .system("pipe failed") }
-        return (fds[0], fds[1])
+    private static func open(_ cPath: UnsafePointer<CChar>, _ flags: Int32, mode: mode_t,
+                             path: @autoclosure () -> String) throws(SystemError) -> Int32 {
+        while true {
+            let fd = Glibc.open(cPath, flags | O_CLOEXEC, mode)
+            if fd >= 0 { return fd }
+            if errno != EINTR { throw SystemError("open", path()) }
+        }
+    }
+
+    /// openat(2) of `name` below the directory `directory`, close-on-exec.
+    public static func openat(_ directory: Int32, _ name: UnsafePointer<CChar>, _ flags: Int32) throws(SystemError) -> Int32 {
+        while true {
+            let fd = Glibc.openat(directory, name, flags | O_CLOEXEC)
+            if fd >= 0 { return fd }
+            if errno != EINTR { throw SystemError("openat", CStrings.string(name)) }
+        }
     }
 
     public static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }
 
-    /// Writes all bytes; a short write is an error (EIO when the kernel gave no errno).
-    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+    /// Writes all of `bytes`; a write that makes no progress is EIO.
+    public static func write(_ fd: Int32, _ bytes: [UInt8]) throws(SystemError) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(SystemError) in
+            try write(fd, UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBufferPointer { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                return errno
+                throw SystemError("write", String(fd))
             }
-            if n == 0 { return EIO }
+            if n == 0 { throw SystemError("write", String(fd), errno: EIO) }
             offset += n
         }
-        return nil
     }
 
-    /// Reads one byte; nil at end of file or on error.
+    /// read(2) into `buffer`: the count read, 0 at the end.
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno != EINTR { throw SystemError("read", String(fd)) }
+        }
+    }
+
+    /// One byte; nil at the end of the file (a pipe whose writer closed it) or on error.
     public static func readByte(_ fd: Int32) -> UInt8? {
         var byte: UInt8 = 0
-        while true {
-            let n = Glibc.read(fd, &byte, 1)
-            if n == 1 { return byte }
-            if n < 0 && errno == EINTR { continue }
-            return nil
-        }
+        let n = withUnsafeMutableBytes(of: &byte) { buffer in (try? read(fd, into: buffer)) ?? -1 }
+        return n == 1 ? byte : nil
     }
 
-    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) -> Int32 {
-        while true {
-            let fd = CStrings.withCString(path) { Glibc.open($0, flags | O_CLOEXEC, mode) }
-            if fd >= 0 || errno != EINTR { return fd }
-        }
-    }
-
-    /// Writes `text` to an existing file (a /proc control file), the way util-linux does:
-    /// open failure and write failure are told apart. With `skipIfMissing`, a file the
-    /// kernel does not have is no error.
-    public static func writeFile(_ path: String, _ text: String, skipIfMissing: Bool = false) throws(SwnsError) {
-        let fd = open(path, O_WRONLY)
-        if fd < 0 {
-            if skipIfMissing && errno == ENOENT { return }
-            throw .system("cannot open \(path)")
-        }
-        defer { close(fd) }
-        if let error = writeAll(fd, CStrings.bytes(text)) { throw .system("write failed \(path)", errno: error) }
-    }
-
-    /// The whole content of a small file (/proc, /etc), or the errno that stopped it.
-    public static func readFile(_ path: String) -> Result<[UInt8], SwnsError> {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { return .failure(.system("cannot open \(path)")) }
-        defer { close(fd) }
+    /// Everything left to read on `fd`.
+    public static func readAll(_ fd: Int32) throws(SystemError) -> [UInt8] {
         var content: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(.system("cannot read \(path)"))
+            // Array's withUnsafeMutableBytes only rethrows untyped errors.
+            var failure: SystemError?
+            let n = chunk.withUnsafeMutableBytes { buffer -> Int in
+                do throws(SystemError) {
+                    return try read(fd, into: buffer)
+                } catch {
+                    failure = error
+                    return 0
+                }
             }
-            if n == 0 { return .success(content) }
+            if let failure { throw failure }
+            if n == 0 { return content }
             content.append(contentsOf: chunk[0..<n])
         }
     }
 
+    /// The whole content of a small file (/proc, /etc). The error's call is `open` or `read`.
+    public static func readFile(_ path: String) throws(SystemError) -> [UInt8] {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        do {
+            return try readAll(fd)
+        } catch {
+            throw SystemError("read", path, errno: error.errno)
+        }
+    }
+
+    /// The file as text (see CStrings), or nil when it cannot be read.
     public static func readText(_ path: String) -> String? {
-        guard case .success(let bytes) = readFile(path) else { return nil }
-        return CStrings.string(bytes)
+        (try? readFile(path)).map { CStrings.string($0) }
     }
 
-    /// nil when `path` exists, else the errno that stat(2) gave.
-    public static func statError(_ path: String) -> Int32? {
+    /// Writes `text` to an existing file (a /proc control file) in one write, as the kernel
+    /// wants id maps written. The error's call is `open` or `write`.
+    public static func writeFile(_ path: String, _ text: String) throws(SystemError) {
+        let fd = try open(path, O_WRONLY)
+        defer { close(fd) }
+        do {
+            try write(fd, CStrings.bytes(text))
+        } catch {
+            throw SystemError("write", path, errno: error.errno)
+        }
+    }
+
+    // MARK: file status
+
+    /// What stat(2) tells of a file, as far as the tools need it.
+    public struct FileStatus: Equatable, Sendable {
+        public var device: UInt64
+        public var inode: UInt64
+        public var uid: UInt32
+        public var gid: UInt32
+
+        init(_ st: stat) {
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+            uid = st.st_uid
+            gid = st.st_gid
+        }
+
+        /// The same file: the same inode on the same device.
+        public func isSameFile(as other: FileStatus) -> Bool { device == other.device && inode == other.inode }
+    }
+
+    /// stat(2), following symbolic links.
+    public static func stat(_ path: String) throws(SystemError) -> FileStatus {
         var st = Glibc.stat()
-        return CStrings.withCString(path) { stat($0, &st) } == 0 ? nil : errno
+        if CStrings.withCString(path, { Glibc.fstatat(AT_FDCWD, $0, &st, 0) }) != 0 { throw SystemError("stat", path) }
+        return FileStatus(st)
     }
 
-    public static func mount(source: String, target: String, type: String?, flags: UInt,
-                             what: @autoclosure () -> String) throws(SwnsError) {
-        let rc: Int32
-        if let type {
-            rc = CStrings.withCString(source) { source in
-                CStrings.withCString(target) { target in Glibc.mount(source, target, type, flags, nil) }
+    public static func fstat(_ fd: Int32) throws(SystemError) -> FileStatus {
+        var st = Glibc.stat()
+        if Glibc.fstat(fd, &st) != 0 { throw SystemError("fstat", String(fd)) }
+        return FileStatus(st)
+    }
+
+    /// fstatat(2) of `name` below `directory`, following symbolic links: the scan's one call per
+    /// /proc/PID/ns entry, so it takes the name's C string as it is.
+    public static func fstatat(_ directory: Int32, _ name: UnsafePointer<CChar>) throws(SystemError) -> FileStatus {
+        var st = Glibc.stat()
+        if Glibc.fstatat(directory, name, &st, 0) != 0 { throw SystemError("fstatat", CStrings.string(name)) }
+        return FileStatus(st)
+    }
+
+    /// The f_type of the file system that `fd` is on (statfs(2)).
+    public static func fileSystemType(_ fd: Int32) throws(SystemError) -> Int {
+        let type = swns_fstatfs_type(fd)
+        if type == 0 { throw SystemError("fstatfs", String(fd)) }
+        return type
+    }
+
+    /// Whether we may execute `path` (access(2) with X_OK).
+    public static func isExecutable(_ path: String) -> Bool {
+        CStrings.withCString(path) { access($0, X_OK) } == 0
+    }
+
+    /// readlinkat(2) of `name` below `directory` into `buffer`: the count of bytes, which is
+    /// `buffer.count` when the link may be longer.
+    public static func readlinkat(_ directory: Int32, _ name: UnsafePointer<CChar>,
+                                  into buffer: UnsafeMutableBufferPointer<CChar>) throws(SystemError) -> Int {
+        let n = Glibc.readlinkat(directory, name, buffer.baseAddress!, buffer.count)
+        if n < 0 { throw SystemError("readlinkat", CStrings.string(name)) }
+        return n
+    }
+
+    /// getdents64(2): linux_dirent64 records into `buffer`; the count of bytes, 0 at the end.
+    public static func directoryEntries(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        let n = swns_getdents64(fd, buffer.baseAddress, buffer.count)
+        if n < 0 { throw SystemError("getdents64", String(fd)) }
+        return n
+    }
+
+    /// The numbers among the names of a directory (/proc: the PIDs), in directory order.
+    public static func numberedEntries(_ path: String) -> [Int32] {
+        guard let directory = CStrings.withCString(path, { opendir($0) }) else { return [] }
+        defer { closedir(directory) }
+        var numbers: [Int32] = []
+        while let entry = readdir(directory) {
+            let number: Int32? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Numbers.digits(raw.prefix { $0 != 0 })
             }
-        } else {
-            rc = CStrings.withCString(source) { source in
-                CStrings.withCString(target) { target in Glibc.mount(source, target, nil, flags, nil) }
-            }
+            if let number, number > 0 { numbers.append(number) }
         }
-        if rc != 0 { throw .system(what()) }
+        return numbers
     }
 
-    public static func unmount(_ target: String, detach: Bool = true) -> Bool {
-        CStrings.withCString(target) { umount2($0, detach ? SWNS_MNT_DETACH : 0) } == 0
-    }
+    // MARK: the system
 
-    public static func chroot(_ path: String) throws(SwnsError) {
-        if CStrings.withCString(path, { Glibc.chroot($0) }) != 0 { throw .system("cannot change root directory to '\(path)'") }
-    }
-
-    public static func chdir(_ path: String) throws(SwnsError) {
-        if CStrings.withCString(path, { Glibc.chdir($0) }) != 0 { throw .system("cannot chdir to '\(path)'") }
-    }
-
-    public static func sethostname(_ name: String) throws(SwnsError) {
-        let bytes = CStrings.bytes(name)
-        let rc = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { swns_sethostname($0.baseAddress, $0.count) }
-        }
-        if rc != 0 { throw .system("sethostname failed") }
-    }
-
-    public static func setdomainname(_ name: String) throws(SwnsError) {
-        let bytes = CStrings.bytes(name)
-        let rc = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { swns_setdomainname($0.baseAddress, $0.count) }
-        }
-        if rc != 0 { throw .system("setdomainname failed") }
-    }
-
-    public static func dropSupplementaryGroups() throws(SwnsError) {
-        if setgroups(0, nil) != 0 { throw .system("setgroups failed") }
-    }
-
-    public static func setgid(_ gid: gid_t) throws(SwnsError) {
-        if Glibc.setgid(gid) != 0 { throw .system("setgid() failed") }
-    }
-
-    public static func setuid(_ uid: uid_t) throws(SwnsError) {
-        if Glibc.setuid(uid) != 0 { throw .system("setuid() failed") }
-    }
-
-    public static func setParentDeathSignal(_ signal: Int32) throws(SwnsError) {
-        if swns_set_pdeathsig(signal) != 0 { throw .system("prctl failed") }
-    }
-
-    public static func pidfdOpen(_ pid: pid_t) throws(SwnsError) -> Int32 {
-        let fd = swns_pidfd_open(pid, 0)
-        if fd < 0 { throw .system("pidfd_open failed") }
-        return fd
-    }
-
-    /// True when `fd` (a pidfd) is readable now, i.e. the process it names has exited.
-    public static func hasExited(pidfd fd: Int32) throws(SwnsError) -> Bool {
-        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while true {
-            let n = poll(&descriptor, 1, 0)
-            if n >= 0 { return n > 0 }
-            if errno != EINTR { throw .system("poll parent pidfd failed") }
+    /// The first two numbers of the kernel's release (uname(2)): `6.18.44-...` is (6, 18).
+    public static func release() -> (major: Int, minor: Int)? {
+        var name = utsname()
+        guard uname(&name) == 0 else { return nil }
+        // Slices of the buffer, not split(): this runs on swnsenter's start path (see CStrings).
+        return withUnsafeBytes(of: name.release) { raw -> (major: Int, minor: Int)? in
+            let text = raw.prefix { $0 != 0 }
+            guard let dot = text.firstIndex(of: UInt8(ascii: ".")), let major: Int = Numbers.digits(text[..<dot]),
+                  let minor: Int = Numbers.leadingDigits(text[text.index(after: dot)...]) else { return nil }
+            return (major, minor)
         }
     }
 
-    public static func blockSignals(_ signals: [Int32]) throws(SwnsError) -> sigset_t {
-        var set = sigset_t()
-        var old = sigset_t()
-        sigemptyset(&set)
-        for signal in signals { sigaddset(&set, signal) }
-        if sigprocmask(SIG_BLOCK, &set, &old) != 0 { throw .system("sigprocmask block failed") }
-        return old
+    /// The width of the terminal on `fd`, or nil when it is not a terminal.
+    public static func terminalWidth(_ fd: Int32) -> Int? {
+        let width = swns_terminal_width(fd)
+        return width > 0 ? Int(width) : nil
     }
 
-    public static func restoreSignalMask(_ mask: sigset_t) throws(SwnsError) {
-        var mask = mask
-        if sigprocmask(SIG_SETMASK, &mask, nil) != 0 { throw .system("sigprocmask restore failed") }
-    }
-
-    /// SIGQUIT as util-linux's tools have it: as it came (ignored in a shell's background job),
-    /// else the default action (quit with a core). The Swift runtime's crash handler takes
-    /// SIGQUIT when it finds its backtracer, and a waiting tool would then print a crash report
-    /// instead of quitting, and a program we exec would no longer ignore it.
-    public static func restoreQuitSignal() {
-        _ = swns_restore_quit_signal()
-    }
-
-    /// Dies of `signal` the way the child did, so that the caller's shell sees 128+N.
-    public static func reraise(_ signal: Int32) throws(SwnsError) {
-        if signal != SIGKILL && swns_default_signal(signal) != 0 {
-            throw .system("signal handler reset failed")
-        }
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, signal)
-        if sigprocmask(SIG_UNBLOCK, &set, nil) != 0 { throw .system("sigprocmask unblock failed") }
-        kill(getpid(), signal)
-    }
-
-    /// execvp/execvpe, or with `searchPath` false execv/execve (the file as it is named, as
-    /// util-linux's execl runs a shell); returns only on failure, with util-linux's exit status.
-    public static func exec(_ arguments: [String], argv0: String? = nil, environment: [String]?,
-                            searchPath: Bool = true) -> SwnsError {
-        let file = arguments[0]
-        var argv = arguments
-        if let argv0 { argv[0] = argv0 }
-        let cArgs = CStrings.vector(argv)
-        defer { CStrings.free(cArgs) }
-        let cFile = CStrings.duplicate(file)
-        defer { free(cFile) }
-        if let environment {
-            let cEnv = CStrings.vector(environment)
-            defer { CStrings.free(cEnv) }
-            _ = searchPath ? swns_execvpe(cFile, cArgs, cEnv) : execve(cFile, cArgs, cEnv)
-        } else {
-            _ = searchPath ? execvp(cFile, cArgs) : execv(cFile, cArgs)
-        }
-        let error = errno
-        return SwnsError("failed to execute \(file)", errno: error, status: error == ENOENT ? 127 : 126)
-    }
-
-}
-
-/// What waitpid(2) reported about a child.
-public enum WaitStatus: Equatable, Sendable {
-    case exited(Int32)
-    case signaled(Int32)
-    case stopped(Int32)
-    case continued
-
-    init(raw: Int32) {
-        let low = raw & 0x7f
-        if low == 0 {
-            self = .exited((raw >> 8) & 0xff)
-        } else if raw == 0xffff {
-            self = .continued
-        } else if (raw & 0xff) == 0x7f {
-            self = .stopped((raw >> 8) & 0xff)
-        } else {
-            self = .signaled(low)
-        }
-    }
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) != 0 }
 }

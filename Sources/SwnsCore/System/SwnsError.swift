@@ -12,6 +12,8 @@ public struct SwnsError: Error, Equatable, CustomStringConvertible {
     /// A usage error: `message` is getopt's own complete line, printed verbatim and followed by
     /// "Try 'TOOL --help' for more information."
     public var suggestsHelp: Bool
+    /// The system call behind the failure, where there was one.
+    public var cause: SystemError?
 
     public init(_ message: String, errno: Int32? = nil, status: Int32 = 1, hint: String? = nil,
                 suggestsHelp: Bool = false) {
@@ -22,9 +24,22 @@ public struct SwnsError: Error, Equatable, CustomStringConvertible {
         self.suggestsHelp = suggestsHelp
     }
 
-    /// An error of a system call: `what` names the step, e.g. "unshare failed".
-    public static func system(_ what: String, errno: Int32 = Glibc.errno) -> SwnsError {
-        SwnsError(what, errno: errno)
+    /// A failed system call in util-linux's words for the step: `message` (`unshare failed`), then
+    /// the call's strerror text.
+    public init(_ message: String, _ cause: SystemError, status: Int32 = 1, hint: String? = nil) {
+        self.init(message, errno: cause.errno, status: status, hint: hint)
+        self.cause = cause
+    }
+
+    /// Runs `body`, whose failure is the step that util-linux words as `message`.
+    @inline(__always)
+    public static func wording<T>(_ message: @autoclosure () -> String,
+                                  _ body: () throws(SystemError) -> T) throws(SwnsError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw SwnsError(message(), error)
+        }
     }
 
     /// getopt's complaint, which already names the program.
@@ -45,6 +60,12 @@ public struct SwnsError: Error, Equatable, CustomStringConvertible {
     public static func describe(errno: Int32) -> String {
         guard let text = strerror(errno) else { return "Unknown error \(errno)" }
         return String(cString: text)
+    }
+
+    /// Equal in what the user is told; `cause` is detail.
+    public static func == (a: SwnsError, b: SwnsError) -> Bool {
+        a.message == b.message && a.errno == b.errno && a.status == b.status && a.hint == b.hint
+            && a.suggestsHelp == b.suggestsHelp
     }
 
     public func withHint(_ hint: String?) -> SwnsError {

@@ -1,46 +1,5 @@
 import Glibc
 
-/// Where the tools look things up while parsing: the caller's ids, user and group names,
-/// and the subordinate-id and id-map files. Unit tests pass their own.
-public struct HostContext: Sendable {
-    public var euid: UInt32
-    public var egid: UInt32
-    public var readFile: @Sendable (String) -> Result<String, SwnsError>
-
-    public init(euid: UInt32, egid: UInt32, readFile: @escaping @Sendable (String) -> Result<String, SwnsError>) {
-        self.euid = euid
-        self.egid = egid
-        self.readFile = readFile
-    }
-
-    public static var live: HostContext {
-        HostContext(euid: geteuid(), egid: getegid()) { path in
-            Kernel.readFile(path).map { CStrings.string($0) }
-        }
-    }
-
-    func userID(_ text: String) -> UInt32? {
-        if case .success(let passwd) = readFile("/etc/passwd"), let entry = Accounts.user(named: text, passwd: passwd) {
-            return entry.id
-        }
-        return UnshareCommand.decimalID(text)
-    }
-
-    func groupID(_ text: String) -> UInt32? {
-        if case .success(let group) = readFile("/etc/group"), let entry = Accounts.group(named: text, group: group) {
-            return entry.id
-        }
-        return UnshareCommand.decimalID(text)
-    }
-
-    var userName: String {
-        if case .success(let passwd) = readFile("/etc/passwd"), let entry = Accounts.user(id: euid, passwd: passwd) {
-            return entry.name
-        }
-        return String(euid)
-    }
-}
-
 /// Environment handed to the program, as util-linux's unshare makes it: `--clear-env` empties
 /// it, `--whitelist-env` (repeatable, adding up) keeps only the variables named; the named ones
 /// are kept after `--clear-env` too, whichever comes first.
@@ -95,8 +54,6 @@ public struct UnshareCommand: Equatable, Sendable {
 
     public init() {}
 
-    public enum SetgroupsMode: String, Sendable { case allow, deny }
-
     public struct Credentials: Equatable, Sendable {
         public var uid: UInt32
         public var gid: UInt32
@@ -131,6 +88,8 @@ public struct UnshareCommand: Equatable, Sendable {
         return command
     }
 
+    /// One option, in command-line order: the checks of each value alone. The groups of options
+    /// are one function each.
     private mutating func apply(_ option: UnshareOption, _ value: String?, context: HostContext) throws(SwnsError) {
         switch option {
         case .namespace(let kind):
@@ -149,87 +108,17 @@ public struct UnshareCommand: Equatable, Sendable {
         case .forwardSignals:
             forwardSignals = true
             fork = true
-        case .mountProc:
-            namespaces.insert(.mount)
-            procMountpoint = value ?? Self.defaultProcMountpoint
-        case .mountBinfmt:
-            namespaces.formUnion([.mount, .user])
-            if let value {
-                binfmtMountpoint = value
-            } else {
-                // binfmt_misc sits below /proc, which must be the namespace's own.
-                if procMountpoint == nil { procMountpoint = Self.defaultProcMountpoint }
-                binfmtMountpoint = Self.defaultBinfmtMountpoint
-            }
-        case .loadInterp:
-            let text = value ?? ""
-            guard let spec = BinfmtInterpreter(text) else { throw SwnsError("invalid interpreter specification '\(text)'") }
-            interpreter = spec
-            namespaces.formUnion([.mount, .user])
-            if binfmtMountpoint == nil {
-                if procMountpoint == nil { procMountpoint = Self.defaultProcMountpoint }
-                binfmtMountpoint = Self.defaultBinfmtMountpoint
-            }
-        case .propagation:
-            guard let mode = Propagation(rawValue: value ?? "") else {
-                throw SwnsError("unsupported propagation mode: \(value ?? "")")
-            }
-            propagation = mode
-        case .root:
-            root = value
-        case .workingDirectory:
-            workingDirectory = value
-        case .setuid:
-            uid = try Self.id(value, "failed to parse uid")
-        case .setgid:
-            gid = try Self.id(value, "failed to parse gid")
-        case .mapUser:
-            namespaces.insert(.user)
-            guard let id = context.userID(value ?? "") else { throw SwnsError("failed to parse uid: '\(value ?? "")'") }
-            mapUser = id
-        case .mapGroup:
-            namespaces.insert(.user)
-            guard let id = context.groupID(value ?? "") else { throw SwnsError("failed to parse gid: '\(value ?? "")'") }
-            mapGroup = id
-        case .mapRootUser:
-            namespaces.insert(.user)
-            mapUser = 0
-            mapGroup = 0
-        case .mapCurrentUser:
-            namespaces.insert(.user)
-            mapUser = context.euid
-            mapGroup = context.egid
-        case .mapUsers:
-            namespaces.insert(.user)
-            userBlocks += try Self.blocks(value ?? "", file: "/etc/subuid", map: "/proc/self/uid_map", context: context)
-        case .mapGroups:
-            namespaces.insert(.user)
-            groupBlocks += try Self.blocks(value ?? "", file: "/etc/subgid", map: "/proc/self/gid_map", context: context)
-        case .mapAuto, .mapSubids:
-            namespaces.insert(.user)
-            let word = option == .mapAuto ? "auto" : "subids"
-            userBlocks += try Self.blocks(word, file: "/etc/subuid", map: "/proc/self/uid_map", context: context)
-            groupBlocks += try Self.blocks(word, file: "/etc/subgid", map: "/proc/self/gid_map", context: context)
-        case .owner:
-            namespaces.insert(.user)
-            let text = value ?? ""
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, let uid = context.userID(String(parts[0])),
-                  let gid = context.groupID(String(parts[1])) else {
-                throw SwnsError("failed to parse owner: '\(text)'")
-            }
-            owner = Credentials(uid: uid, gid: gid)
-        case .setgroups:
-            guard let mode = SetgroupsMode(rawValue: value ?? "") else {
-                throw SwnsError("unsupported --setgroups argument '\(value ?? "")'")
-            }
-            setgroups = mode
+        case .mountProc, .mountBinfmt, .loadInterp, .propagation, .root, .workingDirectory:
+            try applyMountOption(option, value)
+        case .setuid, .setgid, .mapUser, .mapGroup, .mapRootUser, .mapCurrentUser, .mapUsers, .mapGroups, .mapAuto,
+             .mapSubids, .owner, .setgroups:
+            try applyIdentityOption(option, value ?? "", context: context)
         case .capability(let option):
             try capabilities.apply(option, value)
         case .monotonic:
-            monotonicOffset = try Self.offset(value, "failed to parse monotonic offset")
+            monotonicOffset = try Numbers.checked(value ?? "", "failed to parse monotonic offset", as: Int64.self)
         case .boottime:
-            boottimeOffset = try Self.offset(value, "failed to parse boottime offset")
+            boottimeOffset = try Numbers.checked(value ?? "", "failed to parse boottime offset", as: Int64.self)
         case .clearEnv:
             environment.clear = true
         case .whitelistEnv:
@@ -248,23 +137,100 @@ public struct UnshareCommand: Equatable, Sendable {
         }
     }
 
-    static func decimalID(_ text: String) -> UInt32? {
-        guard let id: UInt32 = unsignedNumber(text.utf8), id != UInt32.max else { return nil }
-        return id
+    /// --mount-proc, --mount-binfmt, --load-interp, --propagation, --root and --wd.
+    private mutating func applyMountOption(_ option: UnshareOption, _ value: String?) throws(SwnsError) {
+        switch option {
+        case .mountProc:
+            namespaces.insert(.mount)
+            procMountpoint = value ?? Self.defaultProcMountpoint
+        case .mountBinfmt:
+            namespaces.formUnion([.mount, .user])
+            if let value {
+                binfmtMountpoint = value
+            } else {
+                mountBinfmtAtItsDefault()
+            }
+        case .loadInterp:
+            let text = value ?? ""
+            guard let spec = BinfmtInterpreter(text) else { throw SwnsError("invalid interpreter specification '\(text)'") }
+            interpreter = spec
+            namespaces.formUnion([.mount, .user])
+            if binfmtMountpoint == nil { mountBinfmtAtItsDefault() }
+        case .propagation:
+            guard let mode = Propagation(rawValue: value ?? "") else {
+                throw SwnsError("unsupported propagation mode: \(value ?? "")")
+            }
+            propagation = mode
+        case .root:
+            root = value
+        case .workingDirectory:
+            workingDirectory = value
+        default:
+            preconditionFailure("not a mount option: \(option)")
+        }
     }
 
-    private static func id(_ text: String?, _ message: String) throws(SwnsError) -> UInt32 {
-        guard let id = decimalID(text ?? "") else { throw SwnsError("\(message): '\(text ?? "")'") }
-        return id
+    /// binfmt_misc at its place below /proc, which must then be the namespace's own.
+    private mutating func mountBinfmtAtItsDefault() {
+        if procMountpoint == nil { procMountpoint = Self.defaultProcMountpoint }
+        binfmtMountpoint = Self.defaultBinfmtMountpoint
     }
 
-    /// util-linux's strtos64_or_err: blanks and a sign before the digits, nothing after.
-    private static func offset(_ text: String?, _ message: String) throws(SwnsError) -> Int64 {
-        let text = text ?? ""
-        let number = CNumber.parse(Array(text.utf8))
-        if number == .invalid { throw SwnsError("\(message): '\(text)'") }
-        guard let value = number.fitting(Int64.self) else { throw SwnsError("\(message): '\(text)'", errno: ERANGE) }
-        return value
+    /// --setuid, --setgid, the --map-* options, --owner and --setgroups.
+    private mutating func applyIdentityOption(_ option: UnshareOption, _ value: String,
+                                              context: HostContext) throws(SwnsError) {
+        switch option {
+        case .setuid:
+            uid = try Self.id(value, "failed to parse uid")
+        case .setgid:
+            gid = try Self.id(value, "failed to parse gid")
+        case .setgroups:
+            guard let mode = SetgroupsMode(rawValue: value) else {
+                throw SwnsError("unsupported --setgroups argument '\(value)'")
+            }
+            setgroups = mode
+        default:
+            try applyMapOption(option, value, context: context)
+        }
+    }
+
+    /// The options that map ids, and --owner: each implies --user.
+    private mutating func applyMapOption(_ option: UnshareOption, _ value: String, context: HostContext) throws(SwnsError) {
+        namespaces.insert(.user)
+        switch option {
+        case .mapUser:
+            guard let id = context.userID(value) else { throw SwnsError("failed to parse uid: '\(value)'") }
+            mapUser = id
+        case .mapGroup:
+            guard let id = context.groupID(value) else { throw SwnsError("failed to parse gid: '\(value)'") }
+            mapGroup = id
+        case .mapRootUser:
+            (mapUser, mapGroup) = (0, 0)
+        case .mapCurrentUser:
+            (mapUser, mapGroup) = (context.euid, context.egid)
+        case .mapUsers:
+            userBlocks += try Self.blocks(value, of: .user, context: context)
+        case .mapGroups:
+            groupBlocks += try Self.blocks(value, of: .group, context: context)
+        case .mapAuto, .mapSubids:
+            let word = option == .mapAuto ? "auto" : "subids"
+            userBlocks += try Self.blocks(word, of: .user, context: context)
+            groupBlocks += try Self.blocks(word, of: .group, context: context)
+        case .owner:
+            let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let uid = context.userID(String(parts[0])),
+                  let gid = context.groupID(String(parts[1])) else {
+                throw SwnsError("failed to parse owner: '\(value)'")
+            }
+            owner = Credentials(uid: uid, gid: gid)
+        default:
+            preconditionFailure("not a mapping option: \(option)")
+        }
+    }
+
+    private static func id(_ text: String, _ message: String) throws(SwnsError) -> UInt32 {
+        guard let id = Numbers.id(text) else { throw SwnsError("\(message): '\(text)'") }
+        return id
     }
 
     private static func utsName(_ text: String, what: String) throws(SwnsError) -> String {
@@ -276,27 +242,20 @@ public struct UnshareCommand: Equatable, Sendable {
 
     /// `inner:outer:count`, `auto`, `subids` or `all`, resolved now, as util-linux does, so that a
     /// missing /etc/subuid line is reported before anything is changed.
-    static func blocks(_ text: String, file: String, map: String, context: HostContext) throws(SwnsError) -> [IDRange] {
+    static func blocks(_ text: String, of kind: IDMapWriter.Kind, context: HostContext) throws(SwnsError) -> [IDRange] {
         switch text {
         case "auto", "subids":
-            let content: String
-            switch context.readFile(file) {
-            case .success(let text): content = text
-            case .failure(let error): throw error
-            }
+            let file = kind == .user ? "/etc/subuid" : "/etc/subgid"
             let name = context.userName
-            guard var range = SubordinateIDs.firstRange(in: content, userName: name, uid: context.euid) else {
+            guard var range = SubordinateIDs.firstRange(in: try context.readFile(file), userName: name,
+                                                        uid: context.euid) else {
                 throw SwnsError("no line matching user \"\(name)\" in \(file)")
             }
             if text == "auto" { range.inner = 0 }
             return [range]
         case "all":
-            switch context.readFile(map) {
-            case .success(let text):
-                return IDRange.parseMap(text).map { IDRange(inner: $0.inner, outer: $0.inner, count: $0.count) }
-            case .failure(let error):
-                throw error
-            }
+            let map = try context.readFile("/proc/self/\(kind.file)")
+            return IDRange.parseMap(map).map { IDRange(inner: $0.inner, outer: $0.inner, count: $0.count) }
         default:
             guard let range = IDRange.parse(text) else { throw SwnsError("invalid mapping '\(text)'") }
             return [range]

@@ -12,15 +12,15 @@ public struct AccountEntry: Equatable, Sendable {
 }
 
 public enum Accounts {
-    public static func user(named name: String, passwd: String? = Kernel.readText("/etc/passwd")) -> AccountEntry? {
+    public static func user(named name: String, passwd: String?) -> AccountEntry? {
         entries(passwd).first { $0.name == name }
     }
 
-    public static func user(id: UInt32, passwd: String? = Kernel.readText("/etc/passwd")) -> AccountEntry? {
+    public static func user(id: UInt32, passwd: String?) -> AccountEntry? {
         entries(passwd).first { $0.id == id }
     }
 
-    public static func group(named name: String, group: String? = Kernel.readText("/etc/group")) -> AccountEntry? {
+    public static func group(named name: String, group: String?) -> AccountEntry? {
         entries(group).first { $0.name == name }
     }
 
@@ -31,8 +31,8 @@ public enum Accounts {
         return text.split(separator: "\n").compactMap { line in
             if line.hasPrefix("#") { return nil }
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count >= 3, let id = UInt32(fields[2]) else { return nil }
-            let gid = fields.count > 3 ? UInt32(fields[3]) ?? id : id
+            guard fields.count >= 3, let id: UInt32 = Numbers.digits(fields[2].utf8) else { return nil }
+            let gid = fields.count > 3 ? Numbers.digits(fields[3].utf8) ?? id : id
             return AccountEntry(name: String(fields[0]), id: id, groupID: gid,
                                 shell: fields.count >= 7 ? String(fields[6]) : "")
         }

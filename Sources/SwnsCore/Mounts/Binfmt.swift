@@ -1,0 +1,18 @@
+/// binfmt_misc in a new user and mount namespace (Linux 6.7 and later give each user namespace
+/// its own).
+public enum Binfmt {
+    public static func mount(_ directory: String) throws(SwnsError) {
+        try SwnsError.wording("mount \(directory) failed") { () throws(SystemError) in
+            try Kernel.mount("binfmt_misc", on: directory, type: "binfmt_misc", flags: [.noSetuid, .noExec, .noDevices])
+        }
+    }
+
+    public static func register(_ interpreter: BinfmtInterpreter, in directory: String) throws(SwnsError) {
+        let path = directory + "/register"
+        do {
+            try Kernel.writeFile(path, interpreter.specification)
+        } catch {
+            throw SwnsError(error.call == "open" ? "cannot open \(path)" : "cannot write interpreter", error)
+        }
+    }
+}
