@@ -1,21 +1,12 @@
 import SwnsCore
 
-let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swlsns")
-Kernel.restoreQuitSignal()
-do {
+ToolProcess.run(named: "swlsns") { (tool) throws(SwnsError) in
     let command = try LsnsCommand.parse(ArgumentVector.process)
-    switch command.action {
-    case .help:
-        StandardStreams.out(LsnsOption.helpText(program: diagnostics.program))
-    case .version:
-        StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
-    case .listColumns:
+    if tool.answers(help: command.action == .help, version: command.action == .version, LsnsOption.helpText) { return }
+    if command.action == .listColumns {
         StandardStreams.out(LsnsReport.columnList(json: command.format == .json, raw: command.format == .raw))
-    case .run:
+    } else {
         var report = LsnsReport(command)
         try report.print()
     }
-} catch {
-    diagnostics.fail(error)
 }
-StandardStreams.finish(program: diagnostics.program)

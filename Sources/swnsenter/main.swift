@@ -1,19 +1,7 @@
 import SwnsCore
 
-let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swnsenter")
-Kernel.restoreQuitSignal()
-do {
+ToolProcess.run(named: "swnsenter") { (tool) throws(SwnsError) in
     let command = try NsenterCommand.parse(ArgumentVector.process)
-    switch command.action {
-    case .help:
-        StandardStreams.out(NsenterOption.helpText(program: diagnostics.program))
-    case .version:
-        StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
-    case .run:
-        let plan = try NsenterPlan(command)
-        Kernel.exit(try plan.perform())
-    }
-} catch {
-    diagnostics.fail(error)
+    if tool.answers(help: command.action == .help, version: command.action == .version, NsenterOption.helpText) { return }
+    Kernel.exit(try NsenterPlan(command).perform())
 }
-StandardStreams.finish(program: diagnostics.program)

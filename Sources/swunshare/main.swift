@@ -1,19 +1,7 @@
 import SwnsCore
 
-let diagnostics = Diagnostics(program: ArgumentVector.process.programName ?? "swunshare")
-Kernel.restoreQuitSignal()
-do {
+ToolProcess.run(named: "swunshare") { (tool) throws(SwnsError) in
     let command = try UnshareCommand.parse(ArgumentVector.process)
-    switch command.action {
-    case .help:
-        StandardStreams.out(UnshareOption.helpText(program: diagnostics.program))
-    case .version:
-        StandardStreams.out(Swns.versionLine(tool: diagnostics.program))
-    case .run:
-        let plan = try UnsharePlan(command)
-        Kernel.exit(try plan.perform(diagnostics: diagnostics))
-    }
-} catch {
-    diagnostics.fail(error)
+    if tool.answers(help: command.action == .help, version: command.action == .version, UnshareOption.helpText) { return }
+    Kernel.exit(try UnsharePlan(command).perform(diagnostics: tool))
 }
-StandardStreams.finish(program: diagnostics.program)

@@ -54,17 +54,50 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
     }
 }
 
+/// A tool's options: one table that drives getopt, --help, and the checks that man pages and
+/// completions list every option; its order is getopt's and --help's.
+public protocol OptionTable: Hashable, Sendable {
+    static var table: [OptionSpec<Self>] { get }
+    /// How --help lays the table out.
+    static var helpLayout: HelpText { get }
+}
+
+extension OptionTable {
+    /// The help, its usage line naming the program as it was invoked (util-linux's
+    /// program_invocation_short_name).
+    public static func helpText(program: String) -> String { helpLayout.render(program: program, options: table) }
+
+    /// The help under the tool's own name.
+    public static var helpText: String { helpText(program: helpLayout.tool) }
+}
+
 /// util-linux's --help layout: option synopsis in a fixed-width field (27 columns for unshare,
 /// 24 for nsenter), text after it. A synopsis too wide for the field gets a line of its own
 /// (unshare) or one space before its text (nsenter); nsenter also lines up options without a short
 /// form under the long ones (`     --keep-caps`).
-public struct HelpText {
-    public static func render<Tag>(usage: [String], summary: String, options: [OptionSpec<Tag>],
-                                   manPage: String, column: Int = 27, wideOnOwnLine: Bool = true,
-                                   alignLongOnly: Bool = false) -> String {
-        var text = "\nUsage:\n"
-        for line in usage { text += " \(line)\n" }
-        text += "\n\(summary)\n\nOptions:\n"
+public struct HelpText: Sendable {
+    /// The tool's own name, and what follows the program's name on the usage line.
+    public var tool: String
+    public var usage: String
+    public var summary: String
+    public var manPage: String
+    public var column = 27
+    public var wideOnOwnLine = true
+    public var alignLongOnly = false
+
+    public init(tool: String, usage: String, summary: String, manPage: String, column: Int = 27,
+                wideOnOwnLine: Bool = true, alignLongOnly: Bool = false) {
+        self.tool = tool
+        self.usage = usage
+        self.summary = summary
+        self.manPage = manPage
+        self.column = column
+        self.wideOnOwnLine = wideOnOwnLine
+        self.alignLongOnly = alignLongOnly
+    }
+
+    public func render<Tag>(program: String, options: [OptionSpec<Tag>]) -> String {
+        var text = "\nUsage:\n \(program) \(usage)\n\n\(summary)\n\nOptions:\n"
         var group = options.first?.group
         for option in options {
             if option.group != group {

@@ -346,22 +346,21 @@ private struct Parser {
         token = try scanner.next()
     }
 
+    /// Terms joined by `or`, each of terms joined by `and`, each a `unary`: `and` binds tighter.
     private mutating func alternatives(nesting: Int) throws(SyntaxError) -> Node {
-        var terms = [try conjunction(nesting: nesting)]
-        while token.kind == .or {
-            try advance()
-            terms.append(try conjunction(nesting: nesting))
-        }
-        return terms.count == 1 ? terms[0] : .any(terms)
+        try joined(by: .or, nesting: nesting)
     }
 
-    private mutating func conjunction(nesting: Int) throws(SyntaxError) -> Node {
-        var terms = [try unary(nesting: nesting)]
-        while token.kind == .and {
-            try advance()
-            terms.append(try unary(nesting: nesting))
+    private mutating func joined(by separator: Token.Kind, nesting: Int) throws(SyntaxError) -> Node {
+        func term(_ parser: inout Parser) throws(SyntaxError) -> Node {
+            separator == .or ? try parser.joined(by: .and, nesting: nesting) : try parser.unary(nesting: nesting)
         }
-        return terms.count == 1 ? terms[0] : .all(terms)
+        var terms = [try term(&self)]
+        while token.kind == separator {
+            try advance()
+            terms.append(try term(&self))
+        }
+        return terms.count == 1 ? terms[0] : separator == .or ? .any(terms) : .all(terms)
     }
 
     /// A loop rather than recursion, so that a long run of `not`s costs no stack.

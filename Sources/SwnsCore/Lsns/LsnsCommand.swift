@@ -1,7 +1,7 @@
 import Glibc
 
 /// swlsns's command line, converted and checked; the filter is parsed here, before any scanning.
-public struct LsnsCommand: Sendable {
+public struct LsnsCommand: ToolCommand, Sendable {
     public enum Action: Equatable, Sendable { case run, help, version, listColumns }
     public enum Tree: Equatable, Sendable { case process, parent, owner }
 
@@ -29,73 +29,62 @@ public struct LsnsCommand: Sendable {
 
     public init() {}
 
-    public static func parse(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
-        try parse(LsnsOption.parser.parse(arguments))
-    }
-
     /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
     public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> LsnsCommand {
-        try parse(LsnsOption.parser.parse(arguments))
-    }
-
-    private static func parse(_ parsed: ParsedCommandLine<LsnsOption>) throws(SwnsError) -> LsnsCommand {
         var command = LsnsCommand()
         var seen: [LsnsOption] = []
-        for option in parsed.options {
-            // As util-linux's err_exclusive_options: checked as getopt returns each option.
-            for (first, second) in [(LsnsOption.json, LsnsOption.raw), (.persistent, .task), (.list, .tree)]
-            where (option.tag == first && seen.contains(second)) || (option.tag == second && seen.contains(first)) {
-                let names = [first, second].compactMap { tag in LsnsOption.table.first { $0.tag == tag }?.long }
-                throw SwnsError("mutually exclusive arguments: " + names.map { "--" + $0 }.joined(separator: " "))
-            }
+        let parsed = LsnsOption.parser.parse(arguments)
+        let acted = try parsed.applyOptions { (option) throws(SwnsError) in
+            try Self.checkExclusive(option.tag, after: seen)
             seen.append(option.tag)
             try command.apply(option.tag, option.value)
             // --help and --version act at once; --list-columns after the other options, so that
             // -J and -r shape it in any order (util-linux 2.42).
-            if command.action == .help || command.action == .version { return command }
+            return command.action == .help || command.action == .version
         }
-        if let error = parsed.error { throw .usage(error.getoptMessage) }
-        if command.action == .listColumns { return command }
-        // As util-linux: the first operand; the others are ignored.
+        if acted || command.action == .listColumns { return command }
+        try command.applyOperands(parsed.operands)
+        return command
+    }
+
+    /// As util-linux's err_exclusive_options: checked as getopt returns each option.
+    static func checkExclusive(_ option: LsnsOption, after seen: [LsnsOption]) throws(SwnsError) {
+        for (first, second) in [(LsnsOption.json, LsnsOption.raw), (.persistent, .task), (.list, .tree)]
+        where (option == first && seen.contains(second)) || (option == second && seen.contains(first)) {
+            let names = [first, second].compactMap { tag in LsnsOption.table.first { $0.tag == tag }?.long }
+            throw SwnsError("mutually exclusive arguments: " + names.map { "--" + $0 }.joined(separator: " "))
+        }
+    }
+
+    /// The namespace operand (as util-linux: the first; the others are ignored), then the columns
+    /// and the tree that the options and the operand make.
+    private mutating func applyOperands(_ operands: [String]) throws(SwnsError) {
         var operand = false
-        if let text = parsed.operands.first {
-            if command.pid != nil { throw SwnsError("--task is mutually exclusive with <namespace>") }
-            let id = try Self.number(text, "invalid namespace argument", as: UInt64.self)
-            command.namespace = id == 0 ? nil : id
+        if let text = operands.first {
+            if pid != nil { throw SwnsError("--task is mutually exclusive with <namespace>") }
+            let id = try Numbers.checked(text, "invalid namespace argument", as: UInt64.self)
+            namespace = id == 0 ? nil : id
             operand = true
         }
-        let tree = command.tree
         var columns: [LsnsColumn] = []
-        if command.outputAll {
+        if outputAll {
             columns = LsnsColumn.allCases
         } else if operand {
             columns = [.pid, .ppid, .user, .command]
         } else {
             columns = [.ns, .type, .nprocs, .pid, .user]
-            if command.kinds.contains(.net) { columns += [.netnsid, .nsfs] }
+            if kinds.contains(.net) { columns += [.netnsid, .nsfs] }
             columns.append(.command)
         }
         // As util-linux: the process tree is the default where the default columns are, and for
         // the operand; --output-all without an operand is a list.
-        if tree == nil && !command.list && (operand || !command.outputAll) { command.tree = .process }
-        if let list = command.outputList {
+        if tree == nil && !list && (operand || !outputAll) { tree = .process }
+        if let list = outputList {
             let adding = list.hasPrefix("+")
             let named = try Self.columns(adding ? String(list.dropFirst()) : list)
             columns = adding ? columns + named : named
         }
-        command.shownColumns = columns
-        return command
-    }
-
-    /// util-linux's strtou64_or_err (`UInt64`) and strtos32_or_err (`Int32`): leading blanks and a
-    /// sign as strtoimax takes them; a number that does not fit is out of range.
-    static func number<T: FixedWidthInteger>(_ text: String, _ message: String, as type: T.Type) throws(SwnsError) -> T {
-        let number = CNumber.parse(Array(text.utf8))
-        if number == .invalid { throw SwnsError("\(message): '\(text)'") }
-        guard let value = number.fitting(type) else {
-            throw SwnsError("\(message): '\(text)': Numerical result out of range")
-        }
-        return value
+        shownColumns = columns
     }
 
     private mutating func apply(_ option: LsnsOption, _ value: String?) throws(SwnsError) {
@@ -109,7 +98,7 @@ public struct LsnsCommand: Sendable {
         case .output: outputList = value ?? ""
         case .outputAll: outputAll = true
         case .task:
-            let number = try Self.number(value ?? "", "invalid PID argument", as: Int32.self)
+            let number = try Numbers.checked(value ?? "", "invalid PID argument", as: Int32.self)
             pid = number == 0 ? nil : number
         case .type:
             guard let kind = NamespaceKind.named(value ?? "") else {

@@ -1,5 +1,5 @@
 /// swlsns's options: one table for getopt, --help, and the documentation checks.
-public enum LsnsOption: Hashable, Sendable {
+public enum LsnsOption: OptionTable {
     case json, list, noHeadings, output, outputAll, task, persistent, raw, type, noTruncate, noWrap, tree
     case filter, listColumns, help, version
 
@@ -31,13 +31,6 @@ public enum LsnsOption: Hashable, Sendable {
     public static let parser = CommandLineParser(options: table, stopAtFirstOperand: false)
 
     /// As util-linux 2.42: the columns are listed by --list-columns, not here.
-    public static var helpText: String { helpText(program: "swlsns") }
-
-    /// The help, its usage line naming the program as it was invoked (util-linux's
-    /// program_invocation_short_name).
-    public static func helpText(program: String) -> String {
-        HelpText.render(usage: [program + " [options] [<namespace>]"], summary: "List system namespaces.",
-                        options: table, manPage: "swlsns(8)", column: 24, wideOnOwnLine: false,
-                        alignLongOnly: true)
-    }
+    public static let helpLayout = HelpText(tool: "swlsns", usage: "[options] [<namespace>]", summary: "List system namespaces.",
+                                            manPage: "swlsns(8)", column: 24, wideOnOwnLine: false, alignLongOnly: true)
 }

@@ -2,7 +2,7 @@ import Glibc
 
 /// swnsenter's command line, every value converted and checked on its own and the options
 /// checked against each other. Nothing is opened yet: that is `NsenterPlan`'s work.
-public struct NsenterCommand: Equatable, Sendable {
+public struct NsenterCommand: ToolCommand, Equatable, Sendable {
     public enum Action: Equatable, Sendable { case run, help, version }
 
     /// `-t PID` or `-t PID:INODE`, where INODE is the inode of the process's pidfd (pidfs).
@@ -78,24 +78,17 @@ public struct NsenterCommand: Equatable, Sendable {
 
     public init() {}
 
-    /// Parses argv: values in command-line order, the first bad one reported, as util-linux's
-    /// getopt loop does; `-h`/`-V` win over anything after them. Then the checks between options.
-    public static func parse(_ arguments: [String]) throws(SwnsError) -> NsenterCommand {
-        try parse(NsenterOption.parser.parse(arguments))
-    }
-
-    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
+    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`): values in
+    /// command-line order, the first bad one reported, as util-linux's getopt loop does; `-h`/`-V`
+    /// win over anything after them. Then the checks between options.
     public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> NsenterCommand {
-        try parse(NsenterOption.parser.parse(arguments))
-    }
-
-    private static func parse(_ parsed: ParsedCommandLine<NsenterOption>) throws(SwnsError) -> NsenterCommand {
         var command = NsenterCommand()
-        for option in parsed.options {
+        let parsed = NsenterOption.parser.parse(arguments)
+        let acted = try parsed.applyOptions { (option) throws(SwnsError) in
             try command.apply(option.tag, option.value)
-            if command.action != .run { return command }
+            return command.action != .run
         }
-        if let error = parsed.error { throw .usage(error.getoptMessage) }
+        if acted { return command }
         command.program = parsed.operands
         try command.validate()
         return command

@@ -1,5 +1,5 @@
 /// swnsenter's options: one table for getopt, --help, and the documentation checks.
-public enum NsenterOption: Hashable, Sendable {
+public enum NsenterOption: OptionTable {
     case all, target
     case namespace(NamespaceKind)
     case netSocket, userParent
@@ -64,14 +64,7 @@ public enum NsenterOption: Hashable, Sendable {
 
     public static let parser = CommandLineParser(options: table)
 
-    public static var helpText: String { helpText(program: "swnsenter") }
-
-    /// The help, its usage line naming the program as it was invoked (util-linux's
-    /// program_invocation_short_name).
-    public static func helpText(program: String) -> String {
-        HelpText.render(usage: [program + " [options] [<program> [<argument>...]]"],
-                        summary: "Run a program with namespaces of other processes.",
-                        options: table, manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false,
-                        alignLongOnly: true)
-    }
+    public static let helpLayout = HelpText(tool: "swnsenter", usage: "[options] [<program> [<argument>...]]",
+                                            summary: "Run a program with namespaces of other processes.",
+                                            manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false, alignLongOnly: true)
 }

@@ -18,7 +18,7 @@ public struct EnvironmentPolicy: Equatable, Sendable {
 
 /// swunshare's command line, every value converted and checked on its own. Checks that
 /// involve several options or the file system belong to `UnsharePlan`.
-public struct UnshareCommand: Equatable, Sendable {
+public struct UnshareCommand: ToolCommand, Equatable, Sendable {
     public enum Action: Equatable, Sendable { case run, help, version }
 
     public var action: Action = .run
@@ -63,28 +63,28 @@ public struct UnshareCommand: Equatable, Sendable {
     public static let defaultBinfmtMountpoint = "/proc/sys/fs/binfmt_misc"
     public static let hostNameLimit = 64
 
-    /// Parses argv. Option values are converted in command-line order and the first bad one is
-    /// reported, as util-linux's getopt loop does; `-h`/`-V` win over anything after them.
-    public static func parse(_ arguments: [String], context: HostContext = .live) throws(SwnsError) -> UnshareCommand {
-        try parse(UnshareOption.parser.parse(arguments), context: context)
+    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`). Option values are
+    /// converted in command-line order and the first bad one is reported, as util-linux's getopt
+    /// loop does; `-h`/`-V` win over anything after them.
+    public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> UnshareCommand {
+        try parse(arguments, context: .live)
     }
 
-    /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
-    public static func parse(_ arguments: ArgumentVector, context: HostContext = .live) throws(SwnsError) -> UnshareCommand {
-        try parse(UnshareOption.parser.parse(arguments), context: context)
+    /// Parses argv given as strings, with `context` for the lookups (tests).
+    public static func parse(_ arguments: [String], context: HostContext) throws(SwnsError) -> UnshareCommand {
+        let vector = CStrings.vector(arguments)
+        defer { CStrings.free(vector) }
+        return try parse(ArgumentVector(count: Int32(arguments.count), pointers: vector), context: context)
     }
 
-    private static func parse(_ parsed: ParsedCommandLine<UnshareOption>,
-                              context: HostContext) throws(SwnsError) -> UnshareCommand {
+    public static func parse(_ arguments: ArgumentVector, context: HostContext) throws(SwnsError) -> UnshareCommand {
         var command = UnshareCommand()
-        for option in parsed.options {
+        let parsed = UnshareOption.parser.parse(arguments)
+        let acted = try parsed.applyOptions { (option) throws(SwnsError) in
             try command.apply(option.tag, option.value, context: context)
-            if command.action != .run { return command }
+            return command.action != .run
         }
-        if let error = parsed.error {
-            throw .usage(error.getoptMessage)
-        }
-        command.program = parsed.operands
+        if !acted { command.program = parsed.operands }
         return command
     }
 

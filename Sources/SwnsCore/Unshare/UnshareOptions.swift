@@ -1,5 +1,5 @@
 /// swunshare's options: one table for getopt, --help, and the documentation checks.
-public enum UnshareOption: Hashable, Sendable {
+public enum UnshareOption: OptionTable {
     case namespace(NamespaceKind)
     case fork, killChild, forwardSignals, mountProc, mountBinfmt, loadInterp, propagation
     case root, workingDirectory, setuid, setgid
@@ -78,13 +78,7 @@ public enum UnshareOption: Hashable, Sendable {
 
     public static let parser = CommandLineParser(options: table)
 
-    public static var helpText: String { helpText(program: "swunshare") }
-
-    /// The help, its usage line naming the program as it was invoked (util-linux's
-    /// program_invocation_short_name).
-    public static func helpText(program: String) -> String {
-        HelpText.render(usage: [program + " [options] [<program> [<argument>...]]"],
-                        summary: "Run a program with some namespaces unshared from the parent.",
-                        options: table, manPage: "swunshare(1)")
-    }
+    public static let helpLayout = HelpText(tool: "swunshare", usage: "[options] [<program> [<argument>...]]",
+                                            summary: "Run a program with some namespaces unshared from the parent.",
+                                            manPage: "swunshare(1)")
 }
