@@ -12,10 +12,21 @@ import Testing
         #expect(kind.mask.rawValue == bit)
     }
 
+    // The names in linux/sched.h, lowest bit first, as a dry run and error steps print them.
+    @Test func maskNamesFollowTheKernelHeaders() {
+        #expect("\(NamespaceMask())" == "0")
+        #expect("\(NamespaceMask.mount)" == "CLONE_NEWNS")
+        #expect("\([NamespaceMask.net, .uts, .pid, .time, .mount] as NamespaceMask)"
+                == "CLONE_NEWTIME|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWPID|CLONE_NEWNET")
+    }
+
     @Test func tableIsComplete() {
         #expect(NamespaceKind.all.count == 8)
         #expect(Set(NamespaceKind.all.map(\.shortOption)) == ["m", "u", "i", "n", "p", "U", "C", "T"])
         #expect(Set(NamespaceKind.optionOrder) == Set(NamespaceKind.all))
+        #expect(NamespaceKind.optionOrder.count == NamespaceKind.all.count)
+        #expect(Set(NamespaceKind.typeHelpOrder) == Set(NamespaceKind.all))
+        #expect(NamespaceKind.typeHelpOrder.count == NamespaceKind.all.count)
         #expect(NamespaceKind.all.first == .user, "the user namespace is entered first")
         #expect(NamespaceKind.pid.persistEntry == "pid_for_children")
         #expect(NamespaceKind.time.persistEntry == "time_for_children")

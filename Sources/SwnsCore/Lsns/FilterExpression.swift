@@ -176,47 +176,12 @@ private struct Scanner {
         while offset < bytes.count, Self.isBlank(bytes[offset]) { offset += 1 }
         let start = offset
         guard offset < bytes.count else { return Token(kind: .end, start: start, end: start) }
+        if let (text, kind) = Self.operators.first(where: { startsWith($0.text) }) {
+            offset += text.utf8.count
+            return Token(kind: kind, start: start, end: offset)
+        }
         let kind: Token.Kind
         switch Unicode.Scalar(bytes[offset]) {
-        case "(":
-            kind = .open
-            offset += 1
-        case ")":
-            kind = .close
-            offset += 1
-        case "=" where followed(by: "="):
-            kind = .comparison(.equal)
-            offset += 2
-        case "=" where followed(by: "~"):
-            kind = .match(negated: false)
-            offset += 2
-        case "!" where followed(by: "="):
-            kind = .comparison(.notEqual)
-            offset += 2
-        case "!" where followed(by: "~"):
-            kind = .match(negated: true)
-            offset += 2
-        case "!":
-            kind = .not
-            offset += 1
-        case "<" where followed(by: "="):
-            kind = .comparison(.lessOrEqual)
-            offset += 2
-        case "<":
-            kind = .comparison(.less)
-            offset += 1
-        case ">" where followed(by: "="):
-            kind = .comparison(.greaterOrEqual)
-            offset += 2
-        case ">":
-            kind = .comparison(.greater)
-            offset += 1
-        case "&" where followed(by: "&"):
-            kind = .and
-            offset += 2
-        case "|" where followed(by: "|"):
-            kind = .or
-            offset += 2
         case "\"", "'":
             kind = .string(try quoted())
         case "0"..."9":
@@ -232,8 +197,17 @@ private struct Scanner {
         return Token(kind: kind, start: start, end: offset)
     }
 
-    private func followed(by second: Unicode.Scalar) -> Bool {
-        offset + 1 < bytes.count && bytes[offset + 1] == second.value
+    /// The operators, each two-character one before its one-character prefix.
+    private static let operators: [(text: String, kind: Token.Kind)] = [
+        ("(", .open), (")", .close), ("&&", .and), ("||", .or),
+        ("==", .comparison(.equal)), ("!=", .comparison(.notEqual)),
+        ("=~", .match(negated: false)), ("!~", .match(negated: true)), ("!", .not),
+        ("<=", .comparison(.lessOrEqual)), ("<", .comparison(.less)),
+        (">=", .comparison(.greaterOrEqual)), (">", .comparison(.greater)),
+    ]
+
+    private func startsWith(_ text: String) -> Bool {
+        bytes[offset...].starts(with: text.utf8)
     }
 
     /// A string in single or double quotes. A backslash escapes either quote or itself; before

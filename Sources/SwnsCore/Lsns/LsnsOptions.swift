@@ -20,7 +20,7 @@ public enum LsnsOption: OptionTable {
         OptionSpec(.noTruncate, long: "notruncate", short: "u", help: "don't truncate text in columns"),
         OptionSpec(.noWrap, long: "nowrap", short: "W", help: "don't use multi-line representation"),
         OptionSpec(.type, long: "type", short: "t", argument: .required, value: "<name>",
-                   help: "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)"),
+                   help: "namespace type (" + NamespaceKind.typeHelpOrder.map(\.name).joined(separator: ", ") + ")"),
         OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
                    help: "use tree format (parent, owner, or process)"),
         OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),

@@ -1,7 +1,7 @@
 import CSwns
 
 /// A set of namespace types as the kernel's `CLONE_NEW*` bits, as unshare(2) and setns(2) take them.
-public struct NamespaceMask: OptionSet, Sendable, Hashable, CustomStringConvertible {
+public struct NamespaceMask: OptionSet, Sendable, Hashable {
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
@@ -21,16 +21,6 @@ public struct NamespaceMask: OptionSet, Sendable, Hashable, CustomStringConverti
     public static let cgroup = NamespaceMask(rawValue: SWNS_CLONE_NEWCGROUP)
     /// `CLONE_NEWTIME`
     public static let time = NamespaceMask(rawValue: SWNS_CLONE_NEWTIME)
-
-    /// `CLONE_NEWUTS|CLONE_NEWPID`, as the kernel's headers name the bits; 0 for none.
-    public var description: String {
-        let names: [(NamespaceMask, String)] = [
-            (.time, "CLONE_NEWTIME"), (.mount, "CLONE_NEWNS"), (.cgroup, "CLONE_NEWCGROUP"), (.uts, "CLONE_NEWUTS"),
-            (.ipc, "CLONE_NEWIPC"), (.user, "CLONE_NEWUSER"), (.pid, "CLONE_NEWPID"), (.net, "CLONE_NEWNET"),
-        ]
-        let text = names.filter { contains($0.0) }.map(\.1).joined(separator: "|")
-        return text.isEmpty ? "0" : text
-    }
 }
 
 /// The flags of mount(2) and umount2(2) that the tools use.
