@@ -1,6 +1,7 @@
 # swns: build, install and test the tools.
 #
-#   make              build fully static release binaries (the default)
+#   make              build fully static release binaries and the completion files (the default)
+#   make completions  write completions/ from the option tables (swns-completions; make build does it)
 #   make install      build, then install tools, man pages and completions (root, or sudo make install)
 #   make install-files  install what make build made, without building
 #   make uninstall    remove exactly what install added
@@ -28,12 +29,13 @@ SWIFT_RELEASE_FLAGS := -c release -Xswiftc -static-executable \
                        -Xswiftc -use-ld=lld -Xlinker --no-warn-symbol-ordering
 RELEASEDIR  := .build/release
 
-# Whatever man pages and completions exist; each tool brings its own as it is added.
 MAN1     := $(wildcard man/*.1)
 MAN8     := $(wildcard man/*.8)
-BASHCOMP := $(wildcard $(TOOLS:%=completions/%.bash))
-ZSHCOMP  := $(wildcard $(TOOLS:%=completions/_%))
-FISHCOMP := $(wildcard $(TOOLS:%=completions/%.fish))
+# The completion files are not written by hand: swns-completions writes them from the option
+# tables, the namespace kinds, the lsns columns and libcap's capability names (make completions).
+BASHCOMP := $(TOOLS:%=completions/%.bash)
+ZSHCOMP  := $(TOOLS:%=completions/_%)
+FISHCOMP := $(TOOLS:%=completions/%.fish)
 
 # The folders install-files creates are listed here, so that uninstall removes exactly those too
 # (and not a folder such as /usr/local/bin that was there before).
@@ -52,7 +54,7 @@ INSTALLED := $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 
-.PHONY: build deps install install-files uninstall check bench sanitize
+.PHONY: build deps completions install install-files uninstall check bench sanitize
 .DEFAULT_GOAL := build
 
 # libcap.a for the static link (pkg-config finds its flags); newuidmap/newgidmap for
@@ -76,6 +78,14 @@ build: deps
 		echo "$(SWIFT) build $$flags --product $$tool"; \
 		$(SWIFT) build $$flags --product $$tool; \
 	done
+	$(SWIFT) build $(SWIFT_RELEASE_FLAGS) --product swns-completions
+	@$(MAKE) --no-print-directory completions
+
+# The completion files, from the release build's swns-completions (make build builds it).
+completions:
+	@test -x $(RELEASEDIR)/swns-completions || { echo "$(RELEASEDIR)/swns-completions is missing: run make build" >&2; exit 1; }
+	@mkdir -p completions
+	$(RELEASEDIR)/swns-completions completions
 
 install: build
 	@$(MAKE) --no-print-directory install-files
@@ -83,6 +93,9 @@ install: build
 # The files alone, from release binaries already built (make build): the installation tests use this.
 install-files:
 	@set -e; \
+	for file in $(TOOLS:%=$(RELEASEDIR)/%) $(BASHCOMP) $(ZSHCOMP) $(FISHCOMP); do \
+		test -f $$file || { echo "$$file is missing: run make build" >&2; exit 1; }; \
+	done; \
 	created=$$(cat $(DIRLIST) 2>/dev/null || true); \
 	for dir in $(DIRS); do \
 		missing=$$dir; \
@@ -91,7 +104,6 @@ install-files:
 	done; \
 	printf '%s\n' $$created | awk 'NF && !seen[$$0]++' > $(DIRLIST); \
 	for tool in $(TOOLS); do \
-		test -x $(RELEASEDIR)/$$tool || { echo "$(RELEASEDIR)/$$tool is missing: run make build" >&2; exit 1; }; \
 		install -D -m 0755 $(RELEASEDIR)/$$tool $(DESTDIR)$(BINDIR)/$$tool; \
 	done; \
 	for page in $(MAN1); do \

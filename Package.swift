@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "swunshare", targets: ["swunshare"]),
         .executable(name: "swnsenter", targets: ["swnsenter"]),
         .executable(name: "swlsns", targets: ["swlsns"]),
+        .executable(name: "swns-completions", targets: ["swns-completions"]),
     ],
     targets: [
         .target(name: "CSwns"),
@@ -20,9 +21,12 @@ let package = Package(
         .executableTarget(name: "swunshare", dependencies: ["SwnsCore"]),
         .executableTarget(name: "swnsenter", dependencies: ["SwnsCore"]),
         .executableTarget(name: "swlsns", dependencies: ["SwnsCore"]),
+        // Writes the shells' completion files from the option tables (make runs it).
+        .executableTarget(name: "swns-completions", dependencies: ["SwnsCore"]),
         .testTarget(name: "SwnsCoreTests", dependencies: ["SwnsCore"], exclude: ["Corpus"]),
         .target(name: "CTestSupport", path: "Tests/CTestSupport"),
-        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "CTestSupport", "swunshare", "swnsenter", "swlsns"]),
+        .testTarget(name: "ToolTests", dependencies: ["SwnsCore", "CTestSupport", "swunshare", "swnsenter", "swlsns",
+                                                    "swns-completions"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Callable, ContextManager, Dict, List, Optional
+from typing import Callable, ContextManager, Dict, List, Optional, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE_DIR = os.path.join(ROOT, ".build", "release")
@@ -128,11 +128,12 @@ def timed_run(argv: List[str], devnull: int) -> int:
     return elapsed
 
 
-def peak_rss_run(argv: List[str]) -> int:
-    """One run's peak resident memory in KiB, from wait4 in the launcher."""
+def peak_rss_run(argv: List[str]) -> Tuple[int, int]:
+    """One run's peak resident memory in KiB and its page faults, from wait4 in the launcher."""
     result = subprocess.run([LAUNCHER] + argv, stdout=subprocess.PIPE, text=True)
     check_status(argv, result.returncode)
-    return int(result.stdout)
+    peak, faults = result.stdout.split()
+    return int(peak), int(faults)
 
 
 def check_status(argv: List[str], code: int) -> None:
@@ -159,7 +160,7 @@ def ensure_built(tool: str) -> str:
     return path
 
 
-def summarize(name: str, wall_ns: List[int], rss: List[int]) -> dict:
+def summarize(name: str, wall_ns: List[int], rss: List[int], faults: List[int]) -> dict:
     wall_ms = [ns / 1e6 for ns in wall_ns]
     deciles = statistics.quantiles(wall_ms, n=10)
     return {
@@ -169,6 +170,7 @@ def summarize(name: str, wall_ns: List[int], rss: List[int]) -> dict:
         "p90": deciles[-1],
         "rss_median": statistics.median(rss),
         "rss_max": max(rss),
+        "faults_median": statistics.median(faults),
     }
 
 
@@ -220,19 +222,23 @@ def main() -> int:
             for name in names if run % 2 == 0 else names[::-1]:
                 wall[name].append(timed_run(commands[name], devnull.fileno()))
         rss: Dict[str, List[int]] = {name: [] for name in names}
+        faults: Dict[str, List[int]] = {name: [] for name in names}
         for run in range(options.memory_runs):
             for name in names if run % 2 == 0 else names[::-1]:
-                rss[name].append(peak_rss_run(commands[name]))
+                peak, count = peak_rss_run(commands[name])
+                rss[name].append(peak)
+                faults[name].append(count)
 
     print(f"pair {options.pair}: {options.runs} alternating timed runs each after {options.warmup} warm-up runs, "
           f"{options.memory_runs} memory runs each; arguments: {shlex.join(args)}")
     for name, argv in commands.items():
         print(f"  {name}: {argv[0]}")
-    print(f"{'tool':<12} {'median ms':>10} {'p10 ms':>8} {'p90 ms':>8} {'median KiB':>11} {'max KiB':>8}")
-    rows = [summarize(name, wall[name], rss[name]) for name in names]
+    print(f"{'tool':<12} {'median ms':>10} {'p10 ms':>8} {'p90 ms':>8} {'median KiB':>11} {'max KiB':>8} "
+          f"{'faults':>7}")
+    rows = [summarize(name, wall[name], rss[name], faults[name]) for name in names]
     for row in rows:
         print(f"{row['name']:<12} {row['median']:>10.3f} {row['p10']:>8.3f} {row['p90']:>8.3f} "
-              f"{row['rss_median']:>11.0f} {row['rss_max']:>8}")
+              f"{row['rss_median']:>11.0f} {row['rss_max']:>8} {row['faults_median']:>7.0f}")
     ours_row, theirs_row = rows
     ratio = ours_row["median"] / theirs_row["median"]
     ratio_ok = ratio <= pair.ratio_target

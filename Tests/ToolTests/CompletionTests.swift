@@ -313,8 +313,7 @@ import Testing
         var description: String
     }
 
-    static let completionFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("completions").path
+    static var completionFolder: String { Host.completionFolder }
 
     static let bashCompletion = "/usr/share/bash-completion/bash_completion"
 

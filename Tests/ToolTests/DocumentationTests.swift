@@ -7,8 +7,12 @@ import Testing
     static let top = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// A file of the checkout; `completions/X` as swns-completions writes it now.
     func read(_ path: String) throws -> String {
-        try String(contentsOf: Self.top.appendingPathComponent(path), encoding: .utf8)
+        if path.hasPrefix("completions/") {
+            return try String(contentsOfFile: Host.completionFolder + "/" + path.dropFirst(12), encoding: .utf8)
+        }
+        return try String(contentsOf: Self.top.appendingPathComponent(path), encoding: .utf8)
     }
 
     static func files(_ tool: String, section: Int) -> [String] {
@@ -57,6 +61,23 @@ import Testing
     @Test(arguments: files("swlsns", section: 8))
     func swlsnsFilesListEveryOption(_ path: String) throws {
         try expectEveryOption(LsnsOption.table, in: path)
+    }
+
+    static let builtCompletions = top.appendingPathComponent("completions").path
+
+    /// make writes completions/ from the tables (make build, make completions): after a change to
+    /// a table, a completions/ left from an earlier build is stale, and install would ship it.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: builtCompletions),
+                   "completions/ is written by make build; this run has none to compare"))
+    func builtCompletionsAreCurrent() throws {
+        let current = try FileManager.default.contentsOfDirectory(atPath: Host.completionFolder).sorted()
+        let built = try FileManager.default.contentsOfDirectory(atPath: Self.builtCompletions).sorted()
+        #expect(built == current, "completions/ holds other files than swns-completions writes: run make completions")
+        for name in current {
+            let fresh = try String(contentsOfFile: Host.completionFolder + "/" + name, encoding: .utf8)
+            let old = try? String(contentsOfFile: Self.builtCompletions + "/" + name, encoding: .utf8)
+            #expect(old == fresh, "completions/\(name) is stale: run make completions")
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "needs mandoc"),

@@ -51,6 +51,23 @@ enum Host {
         return folder
     }()
 
+    /// The completion files as swns-completions writes them from the tables now, in a folder
+    /// of this test process (the checkout's completions/ is what make built last).
+    static let completionFolder: String = {
+        let folder = "/tmp/swns-completions-\(getpid())"
+        mkdir(folder, 0o755)
+        let outcome = try? run(buildFolder + "/swns-completions", [folder])
+        precondition(outcome?.status == 0, "swns-completions failed: \(outcome.map(String.init(describing:)) ?? "-")")
+        atexit {
+            let folder = "/tmp/swns-completions-\(getpid())"
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+                unlink(folder + "/" + file)
+            }
+            rmdir(folder)
+        }
+        return folder
+    }()
+
     static func hostname() -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count)

@@ -18,3 +18,17 @@ public enum CapabilityOptions {
         ]
     }
 }
+
+extension CapabilityPlan.Option {
+    /// What the option's value completes to.
+    public var valueCompletion: CompletionValue? {
+        switch self {
+        case .drop, .add: .capabilities(changes: false)
+        case .bounding, .inheritable, .ambient: .capabilities(changes: true)
+        case .keepPermitted, .noNewPrivs: nil
+        }
+    }
+
+    /// Every capability option adds to what the ones before it did.
+    public var repeats: Bool { self != .keepPermitted && self != .noNewPrivs }
+}
