@@ -53,10 +53,13 @@ public final class NsenterPlan {
         let opened = OpenDescriptors()
         defer { opened.closeUnlessKept() }
         let sources = Self.sources(command)
-        target = try command.target.map { (target) throws(SwnsError) in
+        let target = try command.target.map { (target) throws(SwnsError) in
             try Self.openTarget(target, firstEntry: Self.firstEntry(sources, command), opened: opened)
         }
-        let proc = target?.procPath ?? "/proc/0"
+        self.target = target
+        // The target's /proc folder, made only where a step needs it: a start that enters by
+        // pidfd alone makes no strings (see CStrings).
+        let proc = { target?.procPath ?? "/proc/0" }
         let viaPidfd = target?.pidfd != nil && Self.setnsAcceptsPidfd && !command.userParent
 
         var namespaces = try Self.openNamespaces(sources, command, proc: proc, viaPidfd: viaPidfd, opened: opened)
@@ -72,8 +75,8 @@ public final class NsenterPlan {
         workingDirectoryFD = try Self.openDirectory(command.workingDirectory, proc: proc, entry: "cwd", opened: opened)
         workingDirectoryInNamespace = command.workingDirectoryInNamespace
         keepsWorkingDirectory = rootFD != nil && workingDirectoryFD == nil && workingDirectoryInNamespace == nil
-        let environment = command.environment ? try Self.readEnvironment(proc) : nil
-        cgroupProcsFD = command.joinCgroup ? opened.add(try Self.openCgroupProcs(proc)) : nil
+        let environment = command.environment ? try Self.readEnvironment(proc()) : nil
+        cgroupProcsFD = command.joinCgroup ? opened.add(try Self.openCgroupProcs(proc())) : nil
 
         (switchUID, switchGID) = try Self.credentials(command, proc: proc, changesCredentials: changesCredentials)
         try command.capabilities.validate(enteringUserNamespace: entersUser, uid: switchUID)
@@ -174,7 +177,7 @@ public final class NsenterPlan {
     }
 
     /// The namespace descriptors in setns order, and the target's namespaces entered by pidfd.
-    static func openNamespaces(_ sources: NsenterCommand.Sources, _ command: NsenterCommand, proc: String, viaPidfd: Bool,
+    static func openNamespaces(_ sources: NsenterCommand.Sources, _ command: NsenterCommand, proc: () -> String, viaPidfd: Bool,
                                opened: OpenDescriptors) throws(SwnsError)
         -> (mask: NamespaceMask, files: [NamespaceDescriptor]) {
         var mask: NamespaceMask = []
@@ -186,7 +189,7 @@ public final class NsenterPlan {
             case .target where viaPidfd:
                 mask.insert(kind.mask)
             case .target:
-                let path = "\(proc)/ns/\(kind.procEntry)"
+                let path = "\(proc())/ns/\(kind.procEntry)"
                 files.append(NamespaceDescriptor(kind: kind, fd: try opened.open(path), origin: path))
             case .file(let path):
                 let fd = try opened.open(path)
@@ -214,13 +217,13 @@ public final class NsenterPlan {
     }
 
     /// `--user-parent`: the parent of the user namespace -U names, or else of the target's.
-    static func replaceUserByParent(_ files: inout [NamespaceDescriptor], proc: String,
+    static func replaceUserByParent(_ files: inout [NamespaceDescriptor], proc: () -> String,
                                     opened: OpenDescriptors) throws(SwnsError) {
         let user: Int32
         if let index = files.firstIndex(where: { $0.kind == .user }) {
             user = files.remove(at: index).fd
         } else {
-            user = try opened.open("\(proc)/ns/user")
+            user = try opened.open("\(proc())/ns/user")
         }
         let parent = try SwnsError.wording("failed to open parent namespace") { () throws(SystemError) in
             try Kernel.relatedNamespace(user, parent: false)
@@ -242,9 +245,9 @@ public final class NsenterPlan {
     }
 
     /// Whether the user namespace to enter is the one we are in, which setns refuses.
-    static func isOurUserNamespace(_ files: [NamespaceDescriptor], proc: String, viaPidfd: Bool) -> Bool {
+    static func isOurUserNamespace(_ files: [NamespaceDescriptor], proc: () -> String, viaPidfd: Bool) -> Bool {
         let ours = NamespaceFiles.inode(path: "/proc/self/ns/user")
-        let entered = viaPidfd ? NamespaceFiles.inode(path: "\(proc)/ns/user")
+        let entered = viaPidfd ? NamespaceFiles.inode(path: "\(proc())/ns/user")
             : files.first { $0.kind == .user }.flatMap { NamespaceFiles.inode($0.fd) }
         return ours != nil && ours == entered
     }
