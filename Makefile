@@ -1,7 +1,7 @@
 # swns: build, install and test the tools.
 #
 #   make              build fully static release binaries and the completion files (the default)
-#   make completions  write completions/ from the option tables (swns-completions; make build does it)
+#   make completions  write completions/ from the option tables (swns-completions; make does it too)
 #   make install      build, then install tools, man pages and completions (root, or sudo make install)
 #   make install-files  install what make build made, without building
 #   make uninstall    remove exactly what install added
@@ -78,12 +78,11 @@ build: deps
 		echo "$(SWIFT) build $$flags --product $$tool"; \
 		$(SWIFT) build $$flags --product $$tool; \
 	done
-	$(SWIFT) build $(SWIFT_RELEASE_FLAGS) --product swns-completions
 	@$(MAKE) --no-print-directory completions
 
-# The completion files, from the release build's swns-completions (make build builds it).
-completions:
-	@test -x $(RELEASEDIR)/swns-completions || { echo "$(RELEASEDIR)/swns-completions is missing: run make build" >&2; exit 1; }
+# The completion files, written by swns-completions from the tables of the sources as they are.
+completions: deps
+	$(SWIFT) build $(SWIFT_RELEASE_FLAGS) --product swns-completions
 	@mkdir -p completions
 	$(RELEASEDIR)/swns-completions completions
 

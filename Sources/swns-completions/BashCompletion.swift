@@ -26,10 +26,13 @@ struct BashCompletion {
                 + "\(option.value.map(ToolCompletion.completer) ?? "-")'\n"
         }
         text += ")\n"
-        for snippet in Self.snippets where !snippet.completers.isDisjoint(with: tool.completers) {
-            text += "\n" + snippet.text
+        let completers = Self.completers.filter { tool.completers.contains($0.name) }
+        var helpers: [String] = []
+        for helper in completers.flatMap(\.helpers) where !helpers.contains(helper) {
+            helpers.append(helper)
+            text += "\n" + helper
         }
-        text += Self.engine + Self.walk
+        text += Self.engine + Self.values(completers) + Self.walk
         switch tool.operands {
         case .program: text += Self.programOperands
         case .namespace(let excludedBy):
@@ -39,16 +42,109 @@ struct BashCompletion {
         return text.replacing("@TOOL@", with: "_" + tool.tool)
     }
 
-    /// The functions each completer needs, written once for all the completers that need them.
-    static let snippets: [(completers: Set<String>, text: String)] = [
-        (["files", "dirs", "nsfile"], paths),
-        (["nsfile"], namespaceFiles),
-        (["caps"], capabilities),
-        (["signals"], signals),
-        (["users", "groups", "owner", "ids"], accounts),
-        (["socket"], sockets),
-        (["columns", "filter"], columns),
+    /// A completer of the rows: its case in the values function, where `$word` is the value typed
+    /// and `$value` the completer's word, and the functions that the case calls.
+    struct Completer {
+        let name: String
+        /// The case's pattern, where the completer's word carries what it is given (`words:a,b`).
+        let pattern: String
+        let body: String
+        var helpers: [String] = []
+    }
+
+    static let completers: [Completer] = [
+        Completer(name: "files", pattern: "files", body: #"""
+            if [[ $prefix ]]; then @TOOL@_paths "$word"; else cur=$word; _filedir; fi
+            """#, helpers: [paths]),
+        Completer(name: "dirs", pattern: "dirs", body: #"""
+            if [[ $prefix ]]; then @TOOL@_paths "$word" dirs; else cur=$word; _filedir -d; fi
+            """#, helpers: [paths]),
+        Completer(name: "words", pattern: "words:*", body: #"""
+            value=${value#words:}
+            COMPREPLY=($(compgen -W "${value//,/ }" -- "$word"))
+            """#),
+        Completer(name: "nsfile", pattern: "nsfile:*", body: #"""
+            value=${value#nsfile:}
+            @TOOL@_namespace_files "$word" "${value%%:*}" "${value#*:}"
+            """#, helpers: [paths, namespaceFiles]),
+        Completer(name: "caps", pattern: "caps*", body: #"""
+            @TOOL@_capability_list "$word" "${value#caps}"
+            """#, helpers: [capabilities]),
+        Completer(name: "signals", pattern: "signals", body: #"""
+            local signal signals=
+            for signal in $@TOOL@_signals; do signals+=" $signal SIG$signal"; done
+            COMPREPLY=($(compgen -W "$signals" -- "$word"))
+            """#, helpers: [signals]),
+        Completer(name: "users", pattern: "users", body: #"""
+            COMPREPLY=($(compgen -W "$(@TOOL@_accounts /etc/passwd)" -- "$word"))
+            """#, helpers: [accounts]),
+        Completer(name: "groups", pattern: "groups", body: #"""
+            COMPREPLY=($(compgen -W "$(@TOOL@_accounts /etc/group)" -- "$word"))
+            """#, helpers: [accounts]),
+        Completer(name: "owner", pattern: "owner", body: #"""
+            if [[ $word == *:* ]]; then
+                COMPREPLY=($(compgen -P "${word%%:*}:" -W "$(@TOOL@_accounts /etc/group)" -- "${word#*:}"))
+            else
+                COMPREPLY=($(compgen -S : -W "$(@TOOL@_accounts /etc/passwd)" -- "$word"))
+                compopt -o nospace
+            fi
+            """#, helpers: [accounts]),
+        Completer(name: "ids", pattern: "ids:*", body: #"""
+            COMPREPLY=($(compgen -W "follow $(@TOOL@_accounts "${value#ids:}" ids)" -- "$word"))
+            """#, helpers: [accounts]),
+        Completer(name: "env", pattern: "env", body: #"""
+            local done=
+            [[ $word == *,* ]] && done=${word%,*},
+            COMPREPLY=($(compgen -P "$done" -e -- "${word##*,}"))
+            compopt -o nospace
+            """#),
+        Completer(name: "pids", pattern: "pids", body: #"""
+            local -a processes=(/proc/[0-9]*)
+            COMPREPLY=($(compgen -W "${processes[*]#/proc/}" -- "$word"))
+            """#),
+        Completer(name: "socket", pattern: "socket:*", body: #"""
+            local pid=${given[${value#socket:}]}
+            COMPREPLY=($(compgen -W "$(@TOOL@_sockets "${pid%%:*}")" -- "$word"))
+            """#, helpers: [sockets]),
+        Completer(name: "columns", pattern: "columns", body: #"@TOOL@_column_list "$word""#, helpers: [columns]),
+        Completer(name: "filter", pattern: "filter", body: #"@TOOL@_filter_words "$word""#, helpers: [columns]),
     ]
+
+    /// The values function, with a case for each of `completers`.
+    static func values(_ completers: [Completer]) -> String {
+        let cases = completers.map { completer in
+            "        \(completer.pattern))\n"
+                + completer.body.split(separator: "\n").map { "            \($0)\n" }.joined() + "            ;;\n"
+        }.joined()
+        return #"""
+            # Fills COMPREPLY with the values of option $1 (its long name) that start with $2. With $3,
+            # the value is attached to a short option and $3 is the text in front of it, which
+            # readline replaces too.
+            @TOOL@_values()
+            {
+                local name=$1 word=$2 prefix=$3 long short arg sarg value i
+                COMPREPLY=()
+                @TOOL@_option "--$name" || return
+                case $value in
+            \#(cases)    esac
+                if [[ ! $prefix ]]; then
+                    __ltrim_colon_completions "$word"
+                    return
+                fi
+                for i in "${!COMPREPLY[@]}"; do
+                    COMPREPLY[i]=$prefix${COMPREPLY[i]}
+                done
+                # With -n=FILE, readline's word starts after the '='.
+                if [[ $prefix == *=* && $COMP_WORDBREAKS == *=* ]]; then
+                    local before=${prefix%"${prefix##*=}"}
+                    for i in "${!COMPREPLY[@]}"; do
+                        COMPREPLY[i]=${COMPREPLY[i]#"$before"}
+                    done
+                fi
+            }
+
+            """#
+    }
 
     static let paths = #"""
         # Fills COMPREPLY with the paths that start with $1, only directories with $2. Directories
@@ -233,94 +329,6 @@ struct BashCompletion {
             ((count == 1)) || return 1
             set -- $found
             long=${1#--} short=$2 arg=$3 sarg=$4 value=$5
-        }
-
-        # Fills COMPREPLY with the values of option $1 (its long name) that start with $2. With $3,
-        # the value is attached to a short option and $3 is the text in front of it, which
-        # readline replaces too.
-        @TOOL@_values()
-        {
-            local name=$1 word=$2 prefix=$3 long short arg sarg value i
-            COMPREPLY=()
-            @TOOL@_option "--$name" || return
-            case $value in
-                files)
-                    if [[ $prefix ]]; then @TOOL@_paths "$word"; else cur=$word; _filedir; fi
-                    ;;
-                dirs)
-                    if [[ $prefix ]]; then @TOOL@_paths "$word" dirs; else cur=$word; _filedir -d; fi
-                    ;;
-                words:*)
-                    value=${value#words:}
-                    COMPREPLY=($(compgen -W "${value//,/ }" -- "$word"))
-                    ;;
-                nsfile:*)
-                    value=${value#nsfile:}
-                    @TOOL@_namespace_files "$word" "${value%%:*}" "${value#*:}"
-                    ;;
-                caps)
-                    @TOOL@_capability_list "$word"
-                    ;;
-                caps:changes)
-                    @TOOL@_capability_list "$word" changes
-                    ;;
-                signals)
-                    local signal signals=
-                    for signal in $@TOOL@_signals; do signals+=" $signal SIG$signal"; done
-                    COMPREPLY=($(compgen -W "$signals" -- "$word"))
-                    ;;
-                users)
-                    COMPREPLY=($(compgen -W "$(@TOOL@_accounts /etc/passwd)" -- "$word"))
-                    ;;
-                groups)
-                    COMPREPLY=($(compgen -W "$(@TOOL@_accounts /etc/group)" -- "$word"))
-                    ;;
-                owner)
-                    if [[ $word == *:* ]]; then
-                        COMPREPLY=($(compgen -P "${word%%:*}:" -W "$(@TOOL@_accounts /etc/group)" -- "${word#*:}"))
-                    else
-                        COMPREPLY=($(compgen -S : -W "$(@TOOL@_accounts /etc/passwd)" -- "$word"))
-                        compopt -o nospace
-                    fi
-                    ;;
-                ids:*)
-                    COMPREPLY=($(compgen -W "follow $(@TOOL@_accounts "${value#ids:}" ids)" -- "$word"))
-                    ;;
-                env)
-                    local done=
-                    [[ $word == *,* ]] && done=${word%,*},
-                    COMPREPLY=($(compgen -P "$done" -e -- "${word##*,}"))
-                    compopt -o nospace
-                    ;;
-                pids)
-                    local -a processes=(/proc/[0-9]*)
-                    COMPREPLY=($(compgen -W "${processes[*]#/proc/}" -- "$word"))
-                    ;;
-                socket:*)
-                    local pid=${given[${value#socket:}]}
-                    COMPREPLY=($(compgen -W "$(@TOOL@_sockets "${pid%%:*}")" -- "$word"))
-                    ;;
-                columns)
-                    @TOOL@_column_list "$word"
-                    ;;
-                filter)
-                    @TOOL@_filter_words "$word"
-                    ;;
-            esac
-            if [[ ! $prefix ]]; then
-                __ltrim_colon_completions "$word"
-                return
-            fi
-            for i in "${!COMPREPLY[@]}"; do
-                COMPREPLY[i]=$prefix${COMPREPLY[i]}
-            done
-            # With -n=FILE, readline's word starts after the '='.
-            if [[ $prefix == *=* && $COMP_WORDBREAKS == *=* ]]; then
-                local before=${prefix%"${prefix##*=}"}
-                for i in "${!COMPREPLY[@]}"; do
-                    COMPREPLY[i]=${COMPREPLY[i]#"$before"}
-                done
-            fi
         }
 
         # Fills COMPREPLY with the value attached to a short option in the word $1 itself (-w/tmp,

@@ -76,7 +76,8 @@ import Testing
         for name in current {
             let fresh = try String(contentsOfFile: Host.completionFolder + "/" + name, encoding: .utf8)
             let old = try? String(contentsOfFile: Self.builtCompletions + "/" + name, encoding: .utf8)
-            #expect(old == fresh, "completions/\(name) is stale: run make completions")
+            let current = old == fresh
+            #expect(current, "completions/\(name) is stale: run make completions")
         }
     }
 
