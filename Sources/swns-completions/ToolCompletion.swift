@@ -11,17 +11,12 @@ struct ToolCompletion {
         let shortArgument: ArgumentKind
         /// nil for an option that takes no value.
         let value: CompletionValue?
-        /// The value's name in --help (`<file>`, `=<uid>|<name>`), if it takes one.
-        let valueName: String?
         /// The first line of its --help text.
         let help: String
         let repeats: Bool
         let actsAlone: Bool
         /// The long names of the options the tool refuses it with.
         let excludes: [String]
-
-        /// Whether either form takes a value.
-        var takesValue: Bool { argument != .none || shortArgument != .none }
     }
 
     enum Operands {
@@ -39,21 +34,20 @@ struct ToolCompletion {
 
     init<Tag: CompletableOptions>(_ type: Tag.Type, section: Int) {
         let table = Tag.table
-        func long(_ tag: Tag) -> String { table.first { $0.tag == tag }!.long }
         tool = Tag.helpLayout.tool
         self.section = section
         options = table.map { spec in
             let excludes = Tag.exclusive.compactMap { pair in
-                pair.0 == spec.tag ? long(pair.1) : pair.1 == spec.tag ? long(pair.0) : nil
+                pair.0 == spec.tag ? Tag.longName(pair.1) : pair.1 == spec.tag ? Tag.longName(pair.0) : nil
             }
             return Option(long: spec.long, short: spec.short, argument: spec.argument, shortArgument: spec.shortArgument,
                           value: spec.argument == .none && spec.shortArgument == .none ? nil : spec.tag.valueCompletion,
-                          valueName: spec.value, help: String(spec.help.prefix { $0 != "\n" }), repeats: spec.tag.repeats,
+                          help: String(spec.help.prefix { $0 != "\n" }), repeats: spec.tag.repeats,
                           actsAlone: spec.tag.actsAlone, excludes: excludes)
         }
         switch Tag.operands {
         case .program: operands = .program
-        case .namespace(let option): operands = .namespace(excludedBy: long(option))
+        case .namespace(let option): operands = .namespace(excludedBy: Tag.longName(option))
         }
     }
 

@@ -18,7 +18,7 @@ for tool in ToolCompletion.all {
     ]
     for (name, text) in files {
         do {
-            let fd = try Kernel.open(folder + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: 0o644)
+            let fd = try Kernel.open(folder + "/" + name, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
             defer { Kernel.close(fd) }
             try Kernel.write(fd, CStrings.bytes(text))
         } catch {

@@ -88,15 +88,42 @@ import Testing
         }
     }
 
+    /// The C library's system calls and the like, which only System/ may call.
+    static let libraryCalls = [
+        "open", "openat", "close", "read", "write", "stat", "fstat", "lstat", "fstatat", "mount", "umount2", "fork",
+        "waitpid", "wait4", "kill", "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid", "setuid", "setgid",
+        "setgroups", "ioctl", "readlink", "readlinkat", "chdir", "fchdir", "chroot", "pipe", "pipe2", "dup", "dup2",
+        "socket", "prctl", "execv", "execve", "execvp", "sethostname", "sigaction", "sigprocmask", "malloc", "free",
+        "getenv", "setenv", "unsetenv", "clearenv", "unlink", "mkdir", "rmdir", "access", "isatty", "uname",
+        "syscall", "strerror", "raise", "signal", "poll", "exit", "_exit",
+    ]
+
     @Test func onlySystemCallsTheKernel() throws {
         for file in try Self.sources() where file.folder != "System" {
             let calls = Self.matches(#"\b((?:swns|cap)_\w+)\s*\("#, in: file.code)
             #expect(calls.isEmpty, "\(file.name) calls \(calls) outside System/")
-            // errno itself, not an error's errno property or an errno: argument label.
-            let errno = Self.matches(#"(?<![.\w])(errno)\b(?!\s*:)"#, in: file.code)
+            // errno itself (Glibc.errno too), not an error's errno property or an errno: label.
+            let errno = Self.matches(#"(?:(?<![.\w])|Glibc\.)(errno)\b(?!\s*:)"#, in: file.code)
             #expect(errno.isEmpty, "\(file.name) reads or writes errno outside System/")
+            // A library call, unqualified or as Glibc.NAME, outside string literals; a name the file
+            // declares itself (a function, an enum case, a parameter, a closure) is its own.
+            let code = file.code.replacingOccurrences(of: #""(?:[^"\\\n]|\\.)*""#, with: "\"\"",
+                                                      options: .regularExpression)
+            let own = Set(Self.matches(#"(?:func|case)\s+(\w+)"#, in: code) + Self.matches(#"(?:let|var)\s+(\w+)"#, in: code)
+                + Self.matches(#"(\w+)\s*:\s*(?:@escaping\s*)?\("#, in: code))
+            let library = Self.matches(#"(?:(?<![.\w])|Glibc\.)(\w+)\s*\("#, in: code)
+                .filter { Self.libraryCalls.contains($0) && !own.contains($0) }
+            #expect(library.isEmpty, "\(file.name) calls \(Set(library).sorted()) outside System/")
             #expect(!file.code.contains("import CSwns") && !file.code.contains("import CLibcap"),
                     "\(file.name) imports a C module outside System/")
         }
+    }
+
+    /// The executables are a few lines over the core, which alone talks to the C library.
+    @Test(arguments: ["swunshare", "swnsenter", "swlsns"])
+    func toolsGoThroughTheCore(_ tool: String) throws {
+        let text = try DocumentationTests().read("Sources/\(tool)/main.swift")
+        let imports = Self.matches(#"(?m)^import\s+(\w+)"#, in: text)
+        #expect(imports == ["SwnsCore"], "Sources/\(tool)/main.swift imports \(imports)")
     }
 }

@@ -52,7 +52,10 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
         let argv = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: argc + 1)
         defer { argv.deallocate() }
         argv.initialize(from: arguments.pointers, count: argc + 1)
-        let table = GetoptTable(options, stopAtFirstOperand: stopAtFirstOperand)
+        let table = Getopt.Tables(options.map { Getopt.Row(long: $0.long, letter: $0.short?.asciiValue,
+                                                          argument: $0.argument.rawValue,
+                                                          shortArgument: $0.shortArgument.rawValue) },
+                                 stopAtFirstOperand: stopAtFirstOperand)
         defer { table.deallocate() }
 
         return Getopt.withExclusiveState {
@@ -118,48 +121,5 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
                 + candidates.map { " '--\($0.long)'" }.joined() + "\n"
         }
         return "\(program): unrecognized option '--\(text)'\n"
-    }
-}
-
-/// getopt_long's two tables for an option table, in C memory: the short-option string (`+:m::u::`)
-/// and the long options, each with its value: its letter, or a number past every letter.
-struct GetoptTable<Tag: Sendable> {
-    let short: UnsafeMutablePointer<CChar>
-    let long: UnsafeMutablePointer<Getopt.LongOption>
-    let count: Int
-
-    /// `+` makes getopt stop at the first operand; `:` makes it tell a missing argument (`:`)
-    /// from an unknown option (`?`).
-    init(_ options: [OptionSpec<Tag>], stopAtFirstOperand: Bool) {
-        count = options.count
-        short = UnsafeMutablePointer<CChar>.allocate(capacity: 3 * options.count + 3)
-        long = UnsafeMutablePointer<Getopt.LongOption>.allocate(capacity: options.count)
-        var length = 0
-        func add(_ character: UInt8) {
-            short[length] = CChar(bitPattern: character)
-            length += 1
-        }
-        if stopAtFirstOperand { add(UInt8(ascii: "+")) }
-        add(UInt8(ascii: ":"))
-        for index in options.indices {
-            let option = options[index]
-            let letter = option.short?.asciiValue
-            long[index] = Getopt.LongOption(name: CStrings.duplicate(option.long), has_arg: option.argument.rawValue,
-                                            val: letter.map { Int32($0) } ?? 256 + Int32(index))
-            guard let letter else { continue }
-            add(letter)
-            switch option.shortArgument {
-            case .none: break
-            case .required: add(UInt8(ascii: ":"))
-            case .optional: add(UInt8(ascii: ":")); add(UInt8(ascii: ":"))
-            }
-        }
-        add(0)
-    }
-
-    func deallocate() {
-        for index in 0..<count { free(UnsafeMutableRawPointer(mutating: long[index].name)) }
-        long.deallocate()
-        short.deallocate()
     }
 }

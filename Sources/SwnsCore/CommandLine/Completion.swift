@@ -1,5 +1,5 @@
 /// How the shells complete a tool's command line, beside its option table: what each option's
-/// value is, which options exclude each other, what the words that are not options are. The
+/// value is, which options repeat, what the words that are not options are. The
 /// bash, zsh and fish completion files are generated from these facts, the option table, the
 /// namespace-kind table, the lsns column table and libcap's names (`swns-completions`, run by
 /// make); none is written by hand.
@@ -12,13 +12,10 @@ public protocol CompletableOptions: OptionTable {
     var actsAlone: Bool { get }
     /// What the words that are not options are.
     static var operands: OperandCompletion<Self> { get }
-    /// Pairs of options that the tool refuses together.
-    static var exclusive: [(Self, Self)] { get }
 }
 
 extension CompletableOptions {
     public var repeats: Bool { false }
-    public static var exclusive: [(Self, Self)] { [] }
 }
 
 /// What the value of an option completes to.

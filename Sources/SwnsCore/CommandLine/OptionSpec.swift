@@ -60,9 +60,17 @@ public protocol OptionTable: Hashable, Sendable {
     static var table: [OptionSpec<Self>] { get }
     /// How --help lays the table out.
     static var helpLayout: HelpText { get }
+    /// Pairs of options that the tool refuses together (util-linux's `excl` tables); the shells'
+    /// completions stop offering one once the other is given.
+    static var exclusive: [(Self, Self)] { get }
 }
 
 extension OptionTable {
+    public static var exclusive: [(Self, Self)] { [] }
+
+    /// The long name of `option`'s row.
+    public static func longName(_ option: Self) -> String { table.first { $0.tag == option }?.long ?? "" }
+
     /// The help, its usage line naming the program as it was invoked (util-linux's
     /// program_invocation_short_name).
     public static func helpText(program: String) -> String { helpLayout.render(program: program, options: table) }

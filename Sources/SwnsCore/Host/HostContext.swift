@@ -17,7 +17,7 @@ public struct HostContext: Sendable {
             do throws(SystemError) {
                 return CStrings.string(try Kernel.readFile(path))
             } catch {
-                throw SwnsError(error.call == "open" ? "cannot open \(path)" : "cannot read \(path)", error)
+                throw SwnsError(error, opening: "cannot open \(path)", otherwise: "cannot read \(path)")
             }
         }
     }

@@ -49,10 +49,9 @@ public struct LsnsCommand: ToolCommand, Sendable {
 
     /// As util-linux's err_exclusive_options: checked as getopt returns each option.
     static func checkExclusive(_ option: LsnsOption, after seen: [LsnsOption]) throws(SwnsError) {
-        for (first, second) in [(LsnsOption.json, LsnsOption.raw), (.persistent, .task), (.list, .tree)]
+        for (first, second) in LsnsOption.exclusive
         where (option == first && seen.contains(second)) || (option == second && seen.contains(first)) {
-            let names = [first, second].compactMap { tag in LsnsOption.table.first { $0.tag == tag }?.long }
-            throw SwnsError("mutually exclusive arguments: " + names.map { "--" + $0 }.joined(separator: " "))
+            throw SwnsError("mutually exclusive arguments: --\(LsnsOption.longName(first)) --\(LsnsOption.longName(second))")
         }
     }
 

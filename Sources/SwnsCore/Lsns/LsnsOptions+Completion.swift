@@ -22,6 +22,4 @@ extension LsnsOption: CompletableOptions {
     public var actsAlone: Bool { self == .help || self == .version }
 
     public static let operands = OperandCompletion<LsnsOption>.namespace(excludedBy: .task)
-
-    public static let exclusive: [(LsnsOption, LsnsOption)] = [(.json, .raw), (.persistent, .task), (.list, .tree)]
 }

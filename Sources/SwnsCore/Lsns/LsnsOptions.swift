@@ -30,6 +30,8 @@ public enum LsnsOption: OptionTable {
 
     public static let parser = CommandLineParser(options: table, stopAtFirstOperand: false)
 
+    public static let exclusive: [(LsnsOption, LsnsOption)] = [(.json, .raw), (.persistent, .task), (.list, .tree)]
+
     /// As util-linux 2.42: the columns are listed by --list-columns, not here.
     public static let helpLayout = HelpText(tool: "swlsns", usage: "[options] [<namespace>]", summary: "List system namespaces.",
                                             manPage: "swlsns(8)", column: 24, wideOnOwnLine: false, alignLongOnly: true)

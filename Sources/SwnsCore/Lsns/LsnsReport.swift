@@ -27,12 +27,6 @@ public struct LsnsReport {
         return columns.reduce([]) { $0.union($1.facts.needs) }
     }
 
-    public mutating func render(terminalWidth: Int?) throws(SwnsError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        try render(terminalWidth: terminalWidth) { bytes += $0 }
-        return bytes
-    }
-
     /// Writes the report to standard output, as wide as the terminal there.
     public mutating func print() throws(SwnsError) {
         try render(terminalWidth: Kernel.terminalWidth(STDOUT_FILENO)) { StandardStreams.out($0) }

@@ -12,7 +12,7 @@ public enum Binfmt {
         do {
             try Kernel.writeFile(path, interpreter.specification)
         } catch {
-            throw SwnsError(error.call == "open" ? "cannot open \(path)" : "cannot write interpreter", error)
+            throw SwnsError(error, opening: "cannot open \(path)", otherwise: "cannot write interpreter")
         }
     }
 }

@@ -1,12 +1,6 @@
-extension NamespaceMask: CustomStringConvertible {
+extension NamespaceMask {
     /// The kinds in the mask, in `NamespaceKind.all` order.
     public var kinds: [NamespaceKind] { NamespaceKind.all.filter { contains($0.mask) } }
-
-    /// `CLONE_NEWUTS|CLONE_NEWPID`, as the kernel's headers name the bits, lowest bit first; 0 for none.
-    public var description: String {
-        let names = kinds.sorted { $0.mask.rawValue < $1.mask.rawValue }.map(\.cloneFlag)
-        return names.isEmpty ? "0" : names.joined(separator: "|")
-    }
 }
 
 /// One namespace type: everything the tools need to know about it, in one table.
@@ -17,8 +11,6 @@ public struct NamespaceKind: Sendable, Hashable, CustomStringConvertible {
     public let longOption: String
     public let shortOption: Character
     public let mask: NamespaceMask
-    /// The mask's name in the kernel's headers (`CLONE_NEWNS`).
-    public let cloneFlag: String
     /// The entry in /proc/PID/ns that names the namespace the process is in.
     public let procEntry: String
     /// The entry that names the namespace the process's children will be in, where the two differ
@@ -32,21 +24,21 @@ public struct NamespaceKind: Sendable, Hashable, CustomStringConvertible {
     /// The entry to bind-mount when persisting a namespace made by unshare(2).
     public var persistEntry: String { forChildrenEntry ?? procEntry }
 
-    public static let user = NamespaceKind(name: "user", longOption: "user", shortOption: "U", mask: .user, cloneFlag: "CLONE_NEWUSER",
+    public static let user = NamespaceKind(name: "user", longOption: "user", shortOption: "U", mask: .user,
                                            procEntry: "user", forChildrenEntry: nil, title: "user")
-    public static let cgroup = NamespaceKind(name: "cgroup", longOption: "cgroup", shortOption: "C", mask: .cgroup, cloneFlag: "CLONE_NEWCGROUP",
+    public static let cgroup = NamespaceKind(name: "cgroup", longOption: "cgroup", shortOption: "C", mask: .cgroup,
                                              procEntry: "cgroup", forChildrenEntry: nil, title: "cgroup")
-    public static let ipc = NamespaceKind(name: "ipc", longOption: "ipc", shortOption: "i", mask: .ipc, cloneFlag: "CLONE_NEWIPC",
+    public static let ipc = NamespaceKind(name: "ipc", longOption: "ipc", shortOption: "i", mask: .ipc,
                                           procEntry: "ipc", forChildrenEntry: nil, title: "System V IPC")
-    public static let uts = NamespaceKind(name: "uts", longOption: "uts", shortOption: "u", mask: .uts, cloneFlag: "CLONE_NEWUTS",
+    public static let uts = NamespaceKind(name: "uts", longOption: "uts", shortOption: "u", mask: .uts,
                                           procEntry: "uts", forChildrenEntry: nil, title: "UTS")
-    public static let net = NamespaceKind(name: "net", longOption: "net", shortOption: "n", mask: .net, cloneFlag: "CLONE_NEWNET",
+    public static let net = NamespaceKind(name: "net", longOption: "net", shortOption: "n", mask: .net,
                                           procEntry: "net", forChildrenEntry: nil, title: "network")
-    public static let pid = NamespaceKind(name: "pid", longOption: "pid", shortOption: "p", mask: .pid, cloneFlag: "CLONE_NEWPID",
+    public static let pid = NamespaceKind(name: "pid", longOption: "pid", shortOption: "p", mask: .pid,
                                           procEntry: "pid", forChildrenEntry: "pid_for_children", title: "pid")
-    public static let mount = NamespaceKind(name: "mnt", longOption: "mount", shortOption: "m", mask: .mount, cloneFlag: "CLONE_NEWNS",
+    public static let mount = NamespaceKind(name: "mnt", longOption: "mount", shortOption: "m", mask: .mount,
                                             procEntry: "mnt", forChildrenEntry: nil, title: "mounts")
-    public static let time = NamespaceKind(name: "time", longOption: "time", shortOption: "T", mask: .time, cloneFlag: "CLONE_NEWTIME",
+    public static let time = NamespaceKind(name: "time", longOption: "time", shortOption: "T", mask: .time,
                                            procEntry: "time", forChildrenEntry: "time_for_children", title: "time")
 
     /// Every kind, in the order in which namespaces are entered with setns(2) and persistence

@@ -8,7 +8,7 @@ public enum TimeNamespace {
         do {
             try Kernel.writeFile(path, "\(clock) \(seconds) 0")
         } catch {
-            throw SwnsError(error.call == "open" ? "failed to open \(path)" : "failed to write to \(path)", error)
+            throw SwnsError(error, opening: "failed to open \(path)", otherwise: "failed to write to \(path)")
         }
     }
 }

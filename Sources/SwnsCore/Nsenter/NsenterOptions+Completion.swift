@@ -21,6 +21,4 @@ extension NsenterOption: CompletableOptions {
     public var actsAlone: Bool { self == .help || self == .version }
 
     public static let operands = OperandCompletion<NsenterOption>.program
-
-    public static let exclusive: [(NsenterOption, NsenterOption)] = [(.workingDirectory, .workingDirectoryInNamespace)]
 }

@@ -64,6 +64,8 @@ public enum NsenterOption: OptionTable {
 
     public static let parser = CommandLineParser(options: table)
 
+    public static let exclusive: [(NsenterOption, NsenterOption)] = [(.workingDirectory, .workingDirectoryInNamespace)]
+
     public static let helpLayout = HelpText(tool: "swnsenter", usage: "[options] [<program> [<argument>...]]",
                                             summary: "Run a program with namespaces of other processes.",
                                             manPage: "swnsenter(1)", column: 24, wideOnOwnLine: false, alignLongOnly: true)

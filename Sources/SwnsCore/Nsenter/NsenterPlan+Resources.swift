@@ -19,7 +19,7 @@ extension NsenterPlan {
         do {
             return try Kernel.readFile(path).split(separator: 0).map { CStrings.string($0) }
         } catch {
-            throw SwnsError(error.call == "open" ? "cannot open \(path)" : "cannot read \(path)", error)
+            throw SwnsError(error, opening: "cannot open \(path)", otherwise: "cannot read \(path)")
         }
     }
 
@@ -73,6 +73,12 @@ final class OpenDescriptors {
     /// open(2) read-only, with util-linux's message on failure.
     func open(_ path: String) throws(SwnsError) -> Int32 {
         add(try SwnsError.wording("cannot open \(path)") { () throws(SystemError) in try Kernel.open(path, O_RDONLY) })
+    }
+
+    /// Closes one that the plan no longer needs.
+    func release(_ fd: Int32) {
+        fds.removeAll { $0 == fd }
+        Kernel.close(fd)
     }
 
     /// The plan owns them now.

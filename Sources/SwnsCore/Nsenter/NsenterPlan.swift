@@ -46,9 +46,6 @@ public final class NsenterPlan {
         public let origin: String
     }
 
-    /// The target's environment, for `-e`.
-    public var targetEnvironment: [String]? { program.environment }
-
     public init(_ command: NsenterCommand, context: HostContext = .live) throws(SwnsError) {
         let opened = OpenDescriptors()
         defer { opened.closeUnlessKept() }
@@ -210,6 +207,7 @@ public final class NsenterPlan {
         guard let target, let pidfd = target.pidfd else {
             throw SwnsError("--net-socket needs pidfd_getfd (Linux 5.6 or later)")
         }
+        for file in files where file.kind == .net { opened.release(file.fd) }
         files.removeAll { $0.kind == .net }
         let fd = opened.add(try NamespaceFiles.socketNamespace(pidfd: pidfd, pid: target.pid, socket: socket))
         files.append(NamespaceDescriptor(kind: .net, fd: fd, origin: "socket \(socket) of process \(target.pid)"))
@@ -228,6 +226,7 @@ public final class NsenterPlan {
         let parent = try SwnsError.wording("failed to open parent namespace") { () throws(SystemError) in
             try Kernel.relatedNamespace(user, parent: false)
         }
+        opened.release(user)
         files.insert(NamespaceDescriptor(kind: .user, fd: opened.add(parent), origin: "the parent user namespace"), at: 0)
     }
 

@@ -30,7 +30,12 @@ public enum CStrings {
     public static func withCString<R, E: Error>(_ text: String,
                                                 _ body: (UnsafePointer<CChar>) throws(E) -> R) throws(E) -> R {
         let copy = duplicate(text)
-        defer { Glibc.free(copy) }
+        // The wrappers read errno after the call that `body` makes: free must not change it.
+        defer {
+            let saved = Glibc.errno
+            Glibc.free(copy)
+            Glibc.errno = saved
+        }
         return try body(copy)
     }
 

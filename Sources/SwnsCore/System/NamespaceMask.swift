@@ -1,7 +1,7 @@
 import CSwns
 
 /// A set of namespace types as the kernel's `CLONE_NEW*` bits, as unshare(2) and setns(2) take them.
-public struct NamespaceMask: OptionSet, Sendable, Hashable {
+public struct NamespaceMask: OptionSet, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
@@ -21,6 +21,19 @@ public struct NamespaceMask: OptionSet, Sendable, Hashable {
     public static let cgroup = NamespaceMask(rawValue: SWNS_CLONE_NEWCGROUP)
     /// `CLONE_NEWTIME`
     public static let time = NamespaceMask(rawValue: SWNS_CLONE_NEWTIME)
+
+    /// Each bit with its name in linux/sched.h, lowest bit first.
+    static let names: [(bit: NamespaceMask, name: String)] = [
+        (.time, "CLONE_NEWTIME"), (.mount, "CLONE_NEWNS"), (.cgroup, "CLONE_NEWCGROUP"), (.uts, "CLONE_NEWUTS"),
+        (.ipc, "CLONE_NEWIPC"), (.user, "CLONE_NEWUSER"), (.pid, "CLONE_NEWPID"), (.net, "CLONE_NEWNET"),
+    ]
+
+    /// `CLONE_NEWUTS|CLONE_NEWPID`, as the kernel's headers name the bits, lowest bit first; 0 for
+    /// none.
+    public var description: String {
+        let text = Self.names.filter { contains($0.bit) }.map(\.name).joined(separator: "|")
+        return text.isEmpty ? "0" : text
+    }
 }
 
 /// The flags of mount(2) and umount2(2) that the tools use.

@@ -31,6 +31,12 @@ public struct SwnsError: Error, Equatable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// util-linux's words for a file step that failed: `opening` where the file could not be
+    /// opened (`cannot open PATH`), `otherwise` where reading or writing it failed.
+    public init(_ cause: SystemError, opening: @autoclosure () -> String, otherwise: @autoclosure () -> String) {
+        self.init(cause.call == "open" ? opening() : otherwise(), cause)
+    }
+
     /// Runs `body`, whose failure is the step that util-linux words as `message`.
     @inline(__always)
     public static func wording<T>(_ message: @autoclosure () -> String,
