@@ -38,6 +38,23 @@ import Testing
                                IDRange(inner: 1, outer: 100000, count: 65535)])
     }
 
+    // --map-auto --map-root-user for uid 1000 with 1000:100000:65536, as util-linux 2.42.3 and its
+    // head have it (#4457; 2.42.0 to 2.42.2 lose the top id): inner 1 onwards is the whole block.
+    @Test func anAutoBlockKeepsEveryID() {
+        let map = IDMap(single: IDRange(inner: 0, outer: 1000, count: 1),
+                        blocks: [IDRange(inner: 0, outer: 100000, count: 65536, automatic: true)])
+        #expect(map.ranges == [IDRange(inner: 0, outer: 1000, count: 1), IDRange(inner: 1, outer: 100000, count: 65536)])
+        // -c: the caller at inner 1000, the block around it, whole.
+        let current = IDMap(single: IDRange(inner: 1000, outer: 1000, count: 1),
+                            blocks: [IDRange(inner: 0, outer: 100000, count: 65536, automatic: true)])
+        #expect(current.ranges == [IDRange(inner: 1000, outer: 1000, count: 1), IDRange(inner: 0, outer: 100000, count: 1000),
+                                   IDRange(inner: 1001, outer: 101000, count: 64536)])
+        // One subordinate id.
+        let one = IDMap(single: IDRange(inner: 0, outer: 1000, count: 1),
+                        blocks: [IDRange(inner: 0, outer: 100000, count: 1, automatic: true)])
+        #expect(one.ranges == [IDRange(inner: 0, outer: 1000, count: 1), IDRange(inner: 1, outer: 100000, count: 1)])
+    }
+
     // -c (1000 -> 1000) into 0:100000:65536: inner 0..999 keep the first outer ids, inner 1000 is
     // the caller, inner 1001.. take the rest; one id fewer in all, none mapped twice.
     @Test func punchesAHoleInTheMiddle() {

@@ -72,9 +72,9 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
     }
 
     @Test(arguments: [
-        (["-J", "-r"], "mutually exclusive arguments: --json --raw"),
-        (["-P", "-p", "1"], "mutually exclusive arguments: --persistent --task"),
-        (["-l", "-T"], "mutually exclusive arguments: --list --tree"),
+        (["-J", "-r"], "options --json and --raw cannot be combined"),
+        (["-P", "-p", "1"], "options --persistent and --task cannot be combined"),
+        (["-l", "-T"], "options --list and --tree cannot be combined"),
         (["-p", "1", "4026531836"], "--task is mutually exclusive with <namespace>"),
         (["-p", "x"], "invalid PID argument: 'x'"),
         (["-p", "1 "], "invalid PID argument: '1 '"),
@@ -86,8 +86,8 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
         (["-o", "FOO,BAR"], "unknown column: FOO,BAR"),
         (["-o", "NS,FOO,BAR"], "unknown column: FOO,BAR"),
         (["-o", "NS,"], "unknown column: NS,"),
-        (["-J", "-r", "-h"], "mutually exclusive arguments: --json --raw"),
-        (["-J", "-r", "-t", "foo"], "mutually exclusive arguments: --json --raw"),
+        (["-J", "-r", "-h"], "options --json and --raw cannot be combined"),
+        (["-J", "-r", "-t", "foo"], "options --json and --raw cannot be combined"),
         (["-T", "parent", "4026531836"], "invalid namespace argument: 'parent'"),
         (["-Tsideways"], "unknown tree type: sideways"),
         (["abc"], "invalid namespace argument: 'abc'"),

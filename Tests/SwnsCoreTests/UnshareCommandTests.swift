@@ -62,8 +62,8 @@ func parse(_ arguments: [String], context: HostContext = aliceHost) throws(SwnsE
         #expect(explicit.groupBlocks == [IDRange(inner: 1, outer: 2, count: 3)])
 
         let auto = try parse(["--map-auto"])
-        #expect(auto.userBlocks == [IDRange(inner: 0, outer: 100000, count: 65536)])
-        #expect(auto.groupBlocks == [IDRange(inner: 0, outer: 200000, count: 65536)])
+        #expect(auto.userBlocks == [IDRange(inner: 0, outer: 100000, count: 65536, automatic: true)])
+        #expect(auto.groupBlocks == [IDRange(inner: 0, outer: 200000, count: 65536, automatic: true)])
 
         let subids = try parse(["--map-subids"])
         #expect(subids.userBlocks == [IDRange(inner: 100000, outer: 100000, count: 65536)])

@@ -80,7 +80,10 @@ import Testing
         everywhere("swnsenter --root={dir}/al", offers: ["--root={dir}/alpha", "--root={dir}/alpine"],
                    notOffers: ["--root={dir}/alpaca"], exactly: true),
         everywhere("swnsenter --wd={dir}/b", offers: ["--wd={dir}/beta"], exactly: true),
-        everywhere("swnsenter --wdns {dir}/b", offers: ["{dir}/beta"], exactly: true),
+        // --wdns takes its value attached (util-linux 2.42's W::): the word after it is the program.
+        everywhere("swnsenter --wdns={dir}/b", offers: ["--wdns={dir}/beta"], exactly: true),
+        everywhere("swnsenter -W{dir}/b", offers: ["-W{dir}/beta"], exactly: true),
+        everywhere("swnsenter -t 1 --wdns base6", offers: ["base64"]),
         everywhere("swnsenter --uts={dir}/beta.", offers: ["--uts={dir}/beta.txt"], exactly: true),
 
         // Namespace files: only the entries of /proc/PID/ns that hold the option's type.

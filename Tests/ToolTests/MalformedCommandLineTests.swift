@@ -73,7 +73,7 @@ import Testing
     static let swlsns: [([String], String)] = [
         (["--bogus"], "--bogus"), (["-Z"], "'Z'"), (["-o"], "'o'"), (["--output"], "--output"), (["--json=1"], "--json"),
         (["-t"], "'t'"), (["-p"], "'p'"), (["-Q"], "'Q'"), (["--o"], "--o"),
-        (["-J", "-r"], "--json --raw"), (["-P", "-p", "1"], "--persistent --task"), (["-l", "-T"], "--list --tree"),
+        (["-J", "-r"], "--json and --raw"), (["-P", "-p", "1"], "--persistent and --task"), (["-l", "-T"], "--list and --tree"),
         (["-p", "1", "4026531836"], "<namespace>"), (["-p", "x"], "'x'"), (["-p", "2147483648"], "'2147483648'"), (["-p", "99999999999999999999"], "out of range"),
         (["-t", "foo"], "foo"), (["-t", "NET"], "NET"), (["-t", ""], "type"), (["-o", "FOO"], "FOO"), (["-o", "NS,BAR"], "BAR"),
         (["-o", "+BAZ"], "BAZ"), (["-o", "NS,BAR,TYPE"], "BAR"), (["-Tsideways"], "sideways"), (["--tree=x"], "x"),

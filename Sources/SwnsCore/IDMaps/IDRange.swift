@@ -4,11 +4,16 @@ public struct IDRange: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var inner: UInt32
     public var outer: UInt32
     public var count: UInt32
+    /// A block of `auto` (`--map-auto`, `--map-users=auto`): its inner ids start at 0, and where a
+    /// single mapping takes an inner id in it, the block goes on above that id whole, rather than
+    /// losing its top id as a block with inner ids of its own does (util-linux #4457, 2.42.3).
+    public var automatic = false
 
-    public init(inner: UInt32, outer: UInt32, count: UInt32) {
+    public init(inner: UInt32, outer: UInt32, count: UInt32, automatic: Bool = false) {
         self.inner = inner
         self.outer = outer
         self.count = count
+        self.automatic = automatic
     }
 
     /// The uid_map line, `inner outer count`.
@@ -60,8 +65,9 @@ public struct IDMap: Equatable, Sendable {
     }
 
     /// The lines to write, single mapping first. Where a block overlaps the single mapping, a
-    /// hole is punched in it as util-linux does: one id fewer, the inner and outer sides each
-    /// stepping over the single mapping's id, so that no id is mapped twice on either side.
+    /// hole is punched in it as util-linux does: the inner and outer sides each step over the
+    /// single mapping's id, so that no id is mapped twice on either side; a block of inner ids of
+    /// its own is one id shorter for it, an `auto` block is not.
     public var ranges: [IDRange] {
         guard let single else { return blocks }
         return [single] + blocks.flatMap { Self.punch(single, outOf: $0) }
@@ -72,7 +78,7 @@ public struct IDMap: Equatable, Sendable {
         let innerInside = block.inner <= inner && UInt64(inner) < UInt64(block.inner) + UInt64(block.count)
         let outerInside = block.outer <= outer && UInt64(outer) < UInt64(block.outer) + UInt64(block.count)
         guard innerInside || outerInside else { return [block] }
-        let count = block.count - 1
+        let count = block.automatic ? block.count : block.count - 1
         let outerOffset = min(outer > block.outer ? outer - block.outer : 0, count)
         let innerOffset = min(inner > block.inner ? inner - block.inner : 0, count)
 

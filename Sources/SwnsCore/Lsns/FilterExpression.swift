@@ -1,3 +1,5 @@
+import Glibc
+
 /// A value a row has for a column, as the filter sees it.
 public enum FilterValue: Sendable, Equatable {
     case number(Int64)
@@ -11,8 +13,10 @@ public enum FilterValue: Sendable, Equatable {
 /// Comparisons (`==` `!=` `<` `<=` `>` `>=` `=~` `!~`, or the words `eq` `ne` `lt` `le` `gt` `ge`)
 /// of columns, integers and quoted strings, joined by `not`/`!`, `and`/`&&` and `or`/`||`, binding in
 /// that order, and grouped by parentheses. A column alone holds when the row's value for it is
-/// neither empty nor the number 0. Two numbers compare as numbers; anything else compares as the
-/// bytes of its text, and an empty value only ever differs.
+/// neither empty nor the number 0. Two numbers compare as numbers; a number and a column of text
+/// compare as numbers too, the column's text read as one (as libsmartcols 2.42 does: text that is
+/// no number fails the filter); anything else compares as the bytes of its text, and an empty
+/// value only ever differs.
 public struct FilterExpression: Sendable {
     /// The columns the expression mentions, each once, in the order of first mention and spelled
     /// as the tool spells them: the tool fetches them even when they are not shown.
@@ -36,8 +40,14 @@ public struct FilterExpression: Sendable {
     }
 
     /// Whether one row passes; `value` gives the row's value for a column named as in `columns`.
-    public func matches(_ value: (String) -> FilterValue) -> Bool {
-        root.holds(value)
+    /// Fails as util-linux 2.42's lsns does where a number is compared with a column whose text is
+    /// no number (`NETNSID == 4444` where NETNSID is `unassigned`).
+    public func matches(_ value: (String) -> FilterValue) throws(SwnsError) -> Bool {
+        do {
+            return try root.holds(value)
+        } catch {
+            throw SwnsError("failed to apply filter", errno: EINVAL)
+        }
     }
 }
 
@@ -51,7 +61,7 @@ private indirect enum Node: Sendable {
     case all([Node])
     case any([Node])
 
-    func holds(_ row: (String) -> FilterValue) -> Bool {
+    func holds(_ row: (String) -> FilterValue) throws(NotANumber) -> Bool {
         switch self {
         case .truth(let operand):
             switch operand.value(row) {
@@ -60,16 +70,18 @@ private indirect enum Node: Sendable {
             case .none: return false
             }
         case .comparison(let left, let comparison, let right):
-            return comparison.holds(left.value(row), right.value(row))
+            return comparison.holds(try left.value(row, against: right), try right.value(row, against: left))
         case .match(let operand, let regex, let negated):
             guard let text = operand.value(row).text else { return negated }
             return regex.matches(text) != negated
         case .not(let node):
-            return !node.holds(row)
+            return try !node.holds(row)
         case .all(let nodes):
-            return nodes.allSatisfy { $0.holds(row) }
+            for node in nodes where try !node.holds(row) { return false }
+            return true
         case .any(let nodes):
-            return nodes.contains { $0.holds(row) }
+            for node in nodes where try node.holds(row) { return true }
+            return false
         }
     }
 }
@@ -84,7 +96,19 @@ private enum Operand: Sendable {
         case .literal(let value): value
         }
     }
+
+    /// The value as compared with `other`: a column's text against a number is read as a number.
+    func value(_ row: (String) -> FilterValue, against other: Operand) throws(NotANumber) -> FilterValue {
+        let value = value(row)
+        guard case .column = self, case .literal(.number) = other, case .string(let text) = value else { return value }
+        if text.isEmpty { return .none }
+        guard let number = CNumber.parse(text.utf8).fitting(Int64.self) else { throw NotANumber() }
+        return .number(number)
+    }
 }
+
+/// A column's text that a comparison with a number cannot read as one.
+private struct NotANumber: Error {}
 
 private extension FilterValue {
     /// What a string comparison or a regular expression sees: a number as its decimal text.

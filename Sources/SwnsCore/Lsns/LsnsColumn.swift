@@ -1,6 +1,6 @@
 /// lsns's columns, in --output-all order. What each one is lives in `LsnsColumn.table`.
 public enum LsnsColumn: Int, CaseIterable, Sendable {
-    case ns, type, path, nprocs, pid, ppid, command, uid, user, netnsid, nsfs, pns, ons
+    case ns, type, path, nprocs, pid, ppid, command, uid, user, netnsid, nsfs, pns, ons, nsid
 
     /// What a column is: its name and help, how it is laid out, its JSON type, what its cells need.
     public struct Description: Sendable {
@@ -25,6 +25,8 @@ public enum LsnsColumn: Int, CaseIterable, Sendable {
         public static let relations = Needs(rawValue: 1)
         /// The id our network namespace gives each network namespace: RTM_GETNSID.
         public static let netnsid = Needs(rawValue: 2)
+        /// Each namespace's own 64-bit id: NS_GET_ID on a descriptor of each.
+        public static let nsid = Needs(rawValue: 4)
     }
 
     /// The facts of every column, by `rawValue`.
@@ -52,6 +54,9 @@ public enum LsnsColumn: Int, CaseIterable, Sendable {
                     numeric: true, needs: .relations),
         Description(name: "ONS", help: "owner namespace identifier (inode number)", widthHint: 10, rightAligned: true,
                     numeric: true, needs: .relations),
+        // Beyond util-linux: the id that nsenter --mount=:NSID and the like take (Linux 6.18 and later).
+        Description(name: "NSID", help: "namespace ID (as nsenter --<type>=:<nsid> takes it)", widthHint: 0,
+                    rightAligned: true, numeric: true, needs: .nsid),
     ]
 
     public var facts: Description { Self.table[rawValue] }

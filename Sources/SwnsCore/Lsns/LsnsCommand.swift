@@ -32,11 +32,8 @@ public struct LsnsCommand: ToolCommand, Sendable {
     /// Parses the C argument vector (a tool's own, `ArgumentVector.process`).
     public static func parse(_ arguments: ArgumentVector) throws(SwnsError) -> LsnsCommand {
         var command = LsnsCommand()
-        var seen: [LsnsOption] = []
         let parsed = LsnsOption.parser.parse(arguments)
         let acted = try parsed.applyOptions { (option) throws(SwnsError) in
-            try Self.checkExclusive(option.tag, after: seen)
-            seen.append(option.tag)
             try command.apply(option.tag, option.value)
             // --help and --version act at once; --list-columns after the other options, so that
             // -J and -r shape it in any order (util-linux 2.42).
@@ -45,14 +42,6 @@ public struct LsnsCommand: ToolCommand, Sendable {
         if acted || command.action == .listColumns { return command }
         try command.applyOperands(parsed.operands)
         return command
-    }
-
-    /// As util-linux's err_exclusive_options: checked as getopt returns each option.
-    static func checkExclusive(_ option: LsnsOption, after seen: [LsnsOption]) throws(SwnsError) {
-        for (first, second) in LsnsOption.exclusive
-        where (option == first && seen.contains(second)) || (option == second && seen.contains(first)) {
-            throw SwnsError("mutually exclusive arguments: --\(LsnsOption.longName(first)) --\(LsnsOption.longName(second))")
-        }
     }
 
     /// The namespace operand (as util-linux: the first; the others are ignored), then the columns

@@ -5,7 +5,7 @@ extension LsnsReport {
     /// Every column's value for a namespace, by `LsnsColumn.rawValue`; `pid`: the process whose
     /// values are shown (the lowest PID, or each process for the namespace operand).
     mutating func cells(_ namespace: ScannedNamespace, pid chosen: pid_t? = nil) -> [[UInt8]?] {
-        let pid = chosen ?? namespace.pids.first
+        let pid = chosen ?? scan.pids(of: namespace).first
         let index = pid.flatMap { scan.processIndex($0) }
         let process = index.flatMap { scan.details($0) ? scan.processes[$0] : nil }
         let uid = process?.uid ?? namespace.ownerUID
@@ -13,21 +13,23 @@ extension LsnsReport {
         func set(_ column: LsnsColumn, _ text: String?) { row[column.rawValue] = text.map { Array($0.utf8) } }
         set(.ns, String(namespace.id))
         set(.type, namespace.kind.name)
-        // As util-linux: PATH and NETNSID come from a process in the namespace, and are empty
-        // without one (NSFS names the bind mounts).
+        // As util-linux: PATH comes from a process in the namespace, and is empty without one
+        // (NSFS names the bind mounts).
         set(.path, pid.map { "/proc/\($0)/ns/\(namespace.kind.procEntry)" })
-        set(.nprocs, String(namespace.pids.count))
+        set(.nprocs, String(namespace.processCount))
         set(.pid, pid.map { String($0) })
         set(.ppid, process.map { String($0.ppid) })
         row[LsnsColumn.command.rawValue] = pid.flatMap { commandLine(of: $0) }
         set(.uid, uid.map { String($0) })
         set(.user, uid.map { userName($0) })
-        if namespace.kind == .net, pid != nil { set(.netnsid, netnsids.first { $0.id == namespace.id }?.value) }
+        // As util-linux 2.42: also for a network namespace that no process is in.
+        if namespace.kind == .net { set(.netnsid, netnsids.first { $0.id == namespace.id }?.value) }
         // As util-linux: one mount point a line, or after a comma with --nowrap (and --raw).
         let separator = UInt8(ascii: command.wrap ? "\n" : ",")
         row[LsnsColumn.nsfs.rawValue] = namespace.mounts.isEmpty ? nil : Array(namespace.mounts.joined(separator: [separator]))
         set(.pns, namespace.parent.map { String($0) })
         set(.ons, namespace.owner.map { String($0) })
+        if let at = scan.namespaceIndex(namespace.id), at < nsids.count, nsids[at] != 0 { set(.nsid, String(nsids[at])) }
         return row
     }
 
@@ -72,6 +74,15 @@ extension LsnsReport {
         return result
     }
 
+    /// The namespace id of each namespace (NS_GET_ID), by index; 0 where the kernel has none.
+    func namespaceIDs() -> [UInt64] {
+        scan.namespaces.map { namespace in
+            guard let fd = scan.openStill(namespace) else { return 0 }
+            defer { Kernel.close(fd) }
+            return (try? Kernel.namespaceID(fd)) ?? 0
+        }
+    }
+
     /// `--list-columns`: each column with its type and description.
     public static func columnList(json: Bool, raw: Bool = false) -> String {
         if raw {
@@ -79,6 +90,15 @@ extension LsnsReport {
                 [column.name, column.numeric ? "<integer>" : "<string>", column.help]
                     .map { Table.rawEscaped(Array($0.utf8)) }.joined(separator: " ") + "\n"
             }.joined()
+        }
+        if json, JSONStyle.environment != .pretty {
+            var table = Table(columns: ["holder", "type", "description"].map { Table.Column($0) }, jsonName: "lsns-columns")
+            table.format = .json
+            table.jsonStyle = .environment
+            table.roots = LsnsColumn.allCases.map { column in
+                Table.Row([column.name, column.numeric ? "<integer>" : "<string>", column.help] as [String?])
+            }
+            return table.render()
         }
         if json {
             var text = "{\n   \"lsns-columns\": [\n"

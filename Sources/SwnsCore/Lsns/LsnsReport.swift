@@ -11,6 +11,8 @@ public struct LsnsReport {
     var commands: [[UInt8]?] = []
     /// NETNSID of each network namespace, when a column needs it.
     var netnsids: [(id: UInt64, value: String)] = []
+    /// NSID of each namespace by its index in `scan.namespaces` (0: none), when a column needs it.
+    var nsids: [UInt64] = []
 
     public init(_ command: LsnsCommand) {
         self.command = command
@@ -57,7 +59,7 @@ public struct LsnsReport {
         if let id = command.namespace {
             table.roots = try processRows(of: id)
         } else {
-            let kept = namespaceRows()
+            let kept = try namespaceRows()
             switch tree {
             case nil: table.roots = kept.map(\.line)
             case .process: table.roots = arrangeByProcess(kept)
@@ -78,18 +80,21 @@ public struct LsnsReport {
             }
         }
         if needs.contains(.netnsid) { netnsids = netnsIDs() }
+        if needs.contains(.nsid) { nsids = namespaceIDs() }
+        // Nothing is opened after this.
+        scan.close()
     }
 
     /// The rows: the chosen types, the task's namespaces, persistent ones, then the filter.
-    private mutating func namespaceRows() -> [(at: Int, line: Table.Row)] {
+    private mutating func namespaceRows() throws(SwnsError) -> [(at: Int, line: Table.Row)] {
         var kept: [(at: Int, line: Table.Row)] = []
         for at in scan.sortedIndices {
             let namespace = scan.namespaces[at]
             if !command.kinds.isEmpty && !command.kinds.contains(namespace.kind) { continue }
-            if let pid = command.pid, !namespace.pids.contains(pid) { continue }
-            if command.persistentOnly && !namespace.pids.isEmpty { continue }
+            if let pid = command.pid, !scan.pids(of: namespace).contains(pid) { continue }
+            if command.persistentOnly && namespace.processCount > 0 { continue }
             let row = cells(namespace)
-            if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
+            if let filter = command.filter, try !filter.matches({ name in Self.filterValue(row, name) }) { continue }
             kept.append((at, project(row)))
         }
         return kept
@@ -105,7 +110,7 @@ public struct LsnsReport {
         var roots: [Table.Row] = []
         var latest = [Table.Row?](repeating: nil, count: scan.processes.count)
         for (at, line) in kept {
-            let process = scan.namespaces[at].pids.first.flatMap { scan.processIndex($0) }
+            let process = scan.pids(of: scan.namespaces[at]).first.flatMap { scan.processIndex($0) }
             if let process { scan.details(process) }
             let parent = process.flatMap { scan.processIndex(scan.processes[$0].ppid) }.flatMap { latest[$0] }
             if let parent { parent.children.append(line) } else { roots.append(line) }
@@ -159,10 +164,10 @@ public struct LsnsReport {
         let drawsTree = command.tree == .process && command.shownColumns.contains(.command)
         var roots: [Table.Row] = []
         var lines: [(pid: pid_t, row: Table.Row)] = []
-        for pid in namespace.pids {
+        for pid in scan.pids(of: namespace) {
             guard let at = scan.processIndex(pid), scan.details(at) else { continue }
             let row = cells(namespace, pid: pid)
-            if let filter = command.filter, !filter.matches({ name in Self.filterValue(row, name) }) { continue }
+            if let filter = command.filter, try !filter.matches({ name in Self.filterValue(row, name) }) { continue }
             let line = project(row)
             if drawsTree, let parent = lines.first(where: { $0.pid == scan.processes[at].ppid }) {
                 parent.row.children.append(line)
@@ -183,6 +188,7 @@ public struct LsnsReport {
                          wrapsLines: column == .nsfs && command.wrap)
         }, jsonName: "namespaces")
         table.format = command.format
+        table.jsonStyle = .environment
         table.headings = command.headings
         table.utf8 = OutputLocale.isUTF8()
         table.truncatable = shown.indices.filter { shown[$0] == .command }

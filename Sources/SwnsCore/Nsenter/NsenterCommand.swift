@@ -99,6 +99,8 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
         case .all:
             all = true
         case .target:
+            // util-linux 2.42: a second -t is no longer the one that counts.
+            if target != nil { throw SwnsError("option --target may be given only once") }
             target = try Self.target(value ?? "")
         case .namespace(let kind):
             namespaces[kind] = try Self.source(value)
@@ -122,7 +124,8 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
         case .workingDirectory:
             workingDirectory = Self.directory(value)
         case .workingDirectoryInNamespace:
-            workingDirectoryInNamespace = value
+            // util-linux 2.42's W::, which drops the '=' of -W=DIR; -W alone takes back a -W before it.
+            workingDirectoryInNamespace = value.map { $0.hasPrefix("=") ? String($0.dropFirst()) : $0 }
         case .environment:
             environment = true
         case .noFork:
@@ -138,9 +141,6 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
 
     /// The checks between options, in the order util-linux makes them.
     private func validate() throws(SwnsError) {
-        if workingDirectory != nil && workingDirectoryInNamespace != nil {
-            throw SwnsError("options --wd and --wdns cannot be combined")
-        }
         if target == nil {
             func needsTarget(_ option: String) -> SwnsError { SwnsError("no target PID specified for \(option)") }
             if all { throw needsTarget("--all") }
@@ -163,21 +163,25 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
         }
     }
 
-    /// `PID` or `PID:INODE`: decimal, PID above 0 (with blanks or `+` before it, as strtoul takes it).
+    /// `PID` or `PID:INODE`, as util-linux 2.42's ul_parse_pid_str reads it: decimal numbers (blanks
+    /// or `+` before them, as strtoimax takes them), a PID from 1 to INT_MAX and an inode above 0;
+    /// the message says why, `Invalid argument` for what is no number and `Numerical result out of
+    /// range` for a number outside them.
     static func target(_ text: String) throws(SwnsError) -> Target {
         // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
         let bytes = text.utf8
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        guard let pid: pid_t = Numbers.unsigned(bytes[..<(colon ?? bytes.endIndex)]), pid > 0 else {
-            throw SwnsError("failed to parse PID argument '\(text)'")
-        }
-        var target = Target(pid: pid, inode: nil)
-        if let colon {
-            guard let inode: UInt64 = Numbers.digits(bytes[bytes.index(after: colon)...]) else {
-                throw SwnsError("failed to parse PID argument '\(text)'")
+        func number<T: FixedWidthInteger>(_ part: Substring.UTF8View, as _: T.Type) throws(SwnsError) -> T {
+            let parsed = CNumber.parse(part)
+            guard parsed != .invalid else { throw SwnsError("failed to parse PID argument '\(text)'", errno: EINVAL) }
+            guard let value = parsed.fitting(T.self), value > 0 else {
+                throw SwnsError("failed to parse PID argument '\(text)'", errno: ERANGE)
             }
-            target.inode = inode
+            return value
         }
+        let whole = Substring(text).utf8
+        var target = Target(pid: try number(whole[..<(colon ?? whole.endIndex)], as: pid_t.self), inode: nil)
+        if let colon { target.inode = try number(whole[whole.index(after: colon)...], as: UInt64.self) }
         return target
     }
 

@@ -53,7 +53,7 @@ public enum NsenterOption: OptionTable {
                    help: "set the root directory"),
         OptionSpec(.workingDirectory, long: "wd", short: "w", argument: .optional, value: "<dir>",
                    help: "set the working directory"),
-        OptionSpec(.workingDirectoryInNamespace, long: "wdns", short: "W", argument: .required, value: "<dir>",
+        OptionSpec(.workingDirectoryInNamespace, long: "wdns", short: "W", argument: .optional, value: "<dir>",
                    help: "set the working directory in namespace"),
         OptionSpec(.environment, long: "env", short: "e", help: "inherit environment variables from target process"),
         OptionSpec(.noFork, long: "no-fork", short: "F", help: "do not fork before exec'ing <program>"),

@@ -128,6 +128,10 @@ public final class NsenterPlan {
                            opened: OpenDescriptors) throws(SwnsError) -> TargetProcess {
         let pid = target.pid
         func unusable(_ error: SystemError) throws(SwnsError) -> Int32? {
+            if error.errno == ESRCH, target.inode != nil {
+                throw SwnsError("failed to obtain a valid file descriptor for PID \(pid)", error,
+                                hint: "no process has PID \(pid) (it may have exited)")
+            }
             if error.errno == ESRCH {
                 throw SwnsError("cannot open /proc/\(pid)/\(firstEntry())", errno: ENOENT,
                                 hint: "no process has PID \(pid) (it may have exited)")
@@ -155,15 +159,17 @@ public final class NsenterPlan {
     }
 
     /// `-t PID:INODE`: the pidfd's inode (pidfs) names the process meant, which a PID reused after
-    /// its end does not.
+    /// its end does not. The messages are util-linux 2.42's (ul_get_valid_pidfd_or_err).
     static func check(_ pidfd: Int32?, of pid: pid_t, hasInode inode: UInt64) throws(SwnsError) {
+        let failure = "failed to obtain a valid file descriptor for PID \(pid)"
         guard let pidfd, Kernel.isPidfs(pidfd) else {
-            throw SwnsError("-t PID:INODE needs pidfds on pidfs (Linux 6.9 or later)")
+            throw SwnsError(failure, errno: ENOTSUP, hint: "-t PID:INODE needs pidfds on pidfs (Linux 6.9 or later)")
         }
         let actual = NamespaceFiles.inode(pidfd) ?? 0
         if actual != inode {
-            throw SwnsError("process \(pid) is not the one with pidfd inode \(inode) (it has \(actual))",
-                            hint: "the process with inode \(inode) has exited and its PID was reused")
+            throw SwnsError(failure, errno: ESRCH,
+                            hint: "process \(pid) has pidfd inode \(actual): the process with inode \(inode) has exited "
+                                + "and its PID was reused")
         }
     }
 

@@ -1,6 +1,24 @@
+/// How libsmartcols lays JSON out: indented (its default), or as util-linux 2.42 can,
+/// compact (no blanks, a top-level row a line) or JSON Lines (a top-level row a line, with no
+/// object around them).
+public enum JSONStyle: Sendable {
+    case pretty, compact, lines
+
+    /// As libsmartcols 2.42 reads it: LIBSMARTCOLS_JSON=compact or LIBSMARTCOLS_JSON=lines; any
+    /// other value, or none, is the indented default.
+    public static var environment: JSONStyle {
+        switch ProcessEnvironment.value("LIBSMARTCOLS_JSON") {
+        case "compact": .compact
+        case "lines": .lines
+        default: .pretty
+        }
+    }
+}
+
 /// libsmartcols's JSON output.
 extension Table {
     func renderJSON(into output: inout Sink) {
+        guard jsonStyle == .pretty else { return renderJSONLines(into: &output) }
         output += "{\n   \"\(jsonName)\": ["
         func emit(_ rows: [Row], depth: Int) {
             let indent = String(repeating: "   ", count: depth)
@@ -28,6 +46,43 @@ extension Table {
         emit(roots, depth: 2)
         // libsmartcols's layout for no rows has an empty line between the brackets.
         output += roots.isEmpty ? "\n\n   ]\n}\n" : "\n   ]\n}\n"
+    }
+
+    /// The compact and the JSON Lines layout: each top-level row on a line of its own, its
+    /// children within it; compact wraps them in the table's object.
+    private func renderJSONLines(into output: inout Sink) {
+        let compact = jsonStyle == .compact
+        if compact { output += "{\"\(jsonName)\":[" }
+        for (index, row) in roots.enumerated() {
+            if compact { output += index == 0 ? "\n" : ",\n" }
+            appendObject(row, into: &output)
+            if !compact { output += "\n" }
+        }
+        if compact { output += "\n]}\n" }
+    }
+
+    /// One row as a JSON object without blanks: `{"ns":4026531834,"type":"time"}`.
+    private func appendObject(_ row: Row, into output: inout Sink) {
+        output += "{"
+        for (index, column) in columns.enumerated() {
+            if index > 0 { output += "," }
+            output.append(Self.jsonString(Array(column.name.lowercased().utf8)))
+            output += ":"
+            if let cell = row.cell(index) {
+                if column.numeric { output.append(cell) } else { output.append(Self.jsonString(cell)) }
+            } else {
+                output += "null"
+            }
+        }
+        if !row.children.isEmpty {
+            output += ",\"children\":["
+            for (index, child) in row.children.enumerated() {
+                if index > 0 { output += "," }
+                appendObject(child, into: &output)
+            }
+            output += "]"
+        }
+        output += "}"
     }
 
     /// libsmartcols's JSON strings: quote and backslash escaped, the control characters below

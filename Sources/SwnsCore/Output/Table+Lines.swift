@@ -15,20 +15,20 @@ extension Table {
         var continuation: String
     }
 
-    private func flattened() -> [Placed] {
-        var result: [Placed] = []
+    /// Each row in display order, walked anew for each pass rather than held in a list beside the
+    /// rows (thousands of them for swlsns).
+    private func forEachPlaced(_ body: (Placed) -> Void) {
         let symbols = symbols
         func visit(_ rows: [Row], indent: String, top: Bool) {
             for (index, row) in rows.enumerated() {
                 let last = index == rows.count - 1
                 let below = top ? "" : indent + (last ? "  " : symbols.vertical)
-                result.append(Placed(row: row, prefix: top ? "" : indent + (last ? symbols.right : symbols.branch),
-                                     continuation: below + (row.children.isEmpty ? "" : symbols.vertical)))
+                body(Placed(row: row, prefix: top ? "" : indent + (last ? symbols.right : symbols.branch),
+                            continuation: below + (row.children.isEmpty ? "" : symbols.vertical)))
                 visit(row.children, indent: below, top: false)
             }
         }
         visit(roots, indent: "", top: true)
-        return result
     }
 
     /// One line of a cell as it is shown, and its width in terminal columns.
@@ -49,20 +49,19 @@ extension Table {
     }
 
     func renderLines(into output: inout Sink) {
-        let rows = flattened()
-        if rows.isEmpty { return }
-        if format == .raw { return renderRaw(rows, into: &output) }
-        var line = Line(widths: widths(rows), table: self)
+        if roots.isEmpty { return }
+        if format == .raw { return renderRaw(into: &output) }
+        var line = Line(widths: widths(), table: self)
         if headings {
             for (index, column) in columns.enumerated() { line.append(Shown(column.name), index) }
             line.finish(into: &output)
         }
-        for entry in rows { renderRow(entry, line: &line, into: &output) }
+        forEachPlaced { entry in renderRow(entry, line: &line, into: &output) }
     }
 
-    private func renderRaw(_ rows: [Placed], into output: inout Sink) {
+    private func renderRaw(into output: inout Sink) {
         if headings { output += columns.map { Self.rawEscaped(Array($0.name.utf8)) }.joined(separator: " ") + "\n" }
-        for entry in rows {
+        forEachPlaced { entry in
             let cells = columns.indices.map { index in
                 let value = entry.row.cell(index) ?? []
                 return Self.rawEscaped(columns[index].tree ? Array(entry.prefix.utf8) + value : value)
@@ -89,9 +88,9 @@ extension Table {
     /// Each column's width, as libsmartcols has it: the widest cell, at least the heading's width
     /// (also without headings), and the hint for a column whose cells fill the heading but not the
     /// hint; then the widest truncatable column narrowed to fit the terminal.
-    private func widths(_ rows: [Placed]) -> [Int] {
+    private func widths() -> [Int] {
         var widths = columns.map { _ in 0 }
-        for entry in rows {
+        forEachPlaced { entry in
             for index in columns.indices {
                 for line in shown(entry, index) { widths[index] = max(widths[index], line.width) }
             }

@@ -30,17 +30,53 @@ public struct Table {
     }
 
     public final class Row {
-        /// One value per column, nil for empty (JSON null), held as the strings that stand for
-        /// the bytes (see CStrings): a short cell fits in its String without an allocation of
-        /// its own, which a byte array per cell would need (thousands of rows for swlsns).
-        private var values: [String?]
+        /// The cells one after another in one array, the row's only allocation (swlsns makes
+        /// thousands of rows): each a length, as a LEB128 number of the byte count plus one (0:
+        /// no value, JSON null), then its bytes.
+        private let storage: [UInt8]
         public var children: [Row] = []
 
-        public init(_ cells: [[UInt8]?]) { values = cells.map { $0.map { CStrings.string($0) } } }
-        public init(_ cells: [String?]) { values = cells }
+        public init(_ cells: [[UInt8]?]) {
+            var size = 0
+            for cell in cells { size += Self.lengthSize(cell.map { $0.count + 1 } ?? 0) + (cell?.count ?? 0) }
+            var storage: [UInt8] = []
+            storage.reserveCapacity(size)
+            for cell in cells {
+                var length = cell.map { $0.count + 1 } ?? 0
+                repeat {
+                    storage.append(UInt8(length & 0x7f) | (length > 0x7f ? 0x80 : 0))
+                    length >>= 7
+                } while length > 0
+                if let cell { storage.append(contentsOf: cell) }
+            }
+            self.storage = storage
+        }
+
+        public convenience init(_ cells: [String?]) { self.init(cells.map { $0.map { CStrings.bytes($0) } }) }
 
         /// The bytes of the cell in column `index`.
-        public func cell(_ index: Int) -> [UInt8]? { values[index].map { CStrings.bytes($0) } }
+        public func cell(_ index: Int) -> [UInt8]? {
+            var offset = 0
+            for column in 0...index {
+                var length = 0, shift = 0
+                while true {
+                    let byte = storage[offset]
+                    offset += 1
+                    length |= Int(byte & 0x7f) << shift
+                    shift += 7
+                    if byte & 0x80 == 0 { break }
+                }
+                if column == index { return length == 0 ? nil : Array(storage[offset..<(offset + length - 1)]) }
+                offset += max(length - 1, 0)
+            }
+            return nil
+        }
+
+        private static func lengthSize(_ length: Int) -> Int {
+            var size = 1, rest = length >> 7
+            while rest > 0 { size += 1; rest >>= 7 }
+            return size
+        }
     }
 
     public enum Format: Sendable { case table, raw, json }
@@ -55,6 +91,7 @@ public struct Table {
     public var utf8 = true
     /// The top-level JSON key (`namespaces`).
     public var jsonName: String
+    public var jsonStyle = JSONStyle.pretty
     /// When set, the widest truncatable column is cut so that lines fit (a terminal's width).
     public var width: Int?
     public var truncatable: [Int] = []
@@ -87,19 +124,26 @@ public struct Table {
     }
 
     struct Sink {
+        static let size = 65536
         let write: ([UInt8]) -> Void
         var buffer: [UInt8] = []
 
-        mutating func append(_ bytes: some Sequence<UInt8>) {
+        init(write: @escaping ([UInt8]) -> Void) {
+            self.write = write
+            buffer.reserveCapacity(Self.size)
+        }
+
+        /// Written out before it would outgrow its one allocation.
+        mutating func append(_ bytes: some Collection<UInt8>) {
+            if buffer.count + bytes.count > Self.size { flush() }
             buffer.append(contentsOf: bytes)
-            if buffer.count >= 65536 { flush() }
         }
 
         static func += (sink: inout Sink, text: String) { sink.append(text.utf8) }
 
         mutating func flush() {
             if !buffer.isEmpty { write(buffer) }
-            buffer = []
+            buffer.removeAll(keepingCapacity: true)
         }
     }
 }

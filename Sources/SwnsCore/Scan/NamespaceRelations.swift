@@ -4,9 +4,11 @@ import Glibc
 /// descriptor of each.
 extension NamespaceScan {
     /// A descriptor of namespace `id` that is still that namespace: not a process or descriptor
-    /// that has gone and whose number was reused since.
-    func openStill(_ namespace: ScannedNamespace) -> Int32? {
-        guard let path = namespace.path, let fd = try? Kernel.open(bytes: path, O_RDONLY) else { return nil }
+    /// that has gone and whose number was reused since; for the network namespace of a socket, a
+    /// copy of the scan's own.
+    public func openStill(_ namespace: ScannedNamespace) -> Int32? {
+        if let kept = socketNamespaces.first(where: { $0.id == namespace.id }) { return try? Kernel.duplicate(kept.fd) }
+        guard let path = path(of: namespace), let fd = try? Kernel.open(bytes: path, O_RDONLY) else { return nil }
         if NamespaceFiles.inode(fd) == namespace.id { return fd }
         Kernel.close(fd)
         return nil
@@ -17,16 +19,9 @@ extension NamespaceScan {
     /// namespace, and the owners and parents that are not yet known, up to the top: they are rows
     /// whatever the columns.
     mutating func resolveProcessless() {
-        var queue: [(id: UInt64, fd: Int32)] = []
-        for namespace in namespaces where namespace.pids.isEmpty {
-            if let kept = socketNamespaces.firstIndex(where: { $0.id == namespace.id }) {
-                queue.append(socketNamespaces.remove(at: kept))
-            } else if let fd = openStill(namespace) {
-                queue.append((namespace.id, fd))
-            }
+        var queue = namespaces.compactMap { namespace in
+            namespace.processCount == 0 ? openStill(namespace).map { (id: namespace.id, fd: $0) } : nil
         }
-        for entry in socketNamespaces { Kernel.close(entry.fd) }
-        socketNamespaces = []
         while let (id, fd) = queue.popLast() {
             defer { Kernel.close(fd) }
             let kind = namespace(id)?.kind ?? .user

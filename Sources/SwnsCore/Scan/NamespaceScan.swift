@@ -1,10 +1,8 @@
 import Glibc
 
-/// One process as the scan saw it.
+/// One process as the scan saw it (its namespaces are in each namespace's `pids`).
 public struct ScannedProcess: Sendable {
     public var pid: pid_t
-    /// The namespace inode of each kind, in `NamespaceKind.all` order; 0 where unknown.
-    public var namespaces: [UInt64]
     /// Read only for the processes that rows show (`NamespaceScan.details`): -1 until then.
     public var ppid: pid_t = -1
     public var uid: UInt32 = 0
@@ -12,25 +10,37 @@ public struct ScannedProcess: Sendable {
     public var comm: [UInt8] = []
 }
 
-/// One namespace, with what holds it.
+/// One namespace, with what holds it. There are thousands of these: the fields are laid out to
+/// take little room (56 bytes), which is why the parent and owner are kept as inodes with 0 for
+/// none (no namespace has inode 0) and the processes as a range of the scan's `members`.
 public struct ScannedNamespace: Sendable {
     public var id: UInt64
-    /// Its kind, by position in `NamespaceKind.all` (one byte: there are thousands of these).
-    private var kindIndex: UInt8
-    public var kind: NamespaceKind { NamespaceKind.all[Int(kindIndex)] }
-    /// The processes in it, lowest PID first.
-    public var pids: [pid_t] = []
+    private var parentID: UInt64 = 0
+    private var ownerID: UInt64 = 0
     /// Bind mounts of it (nsfs entries in our mount table).
     public var mounts: [[UInt8]] = []
     /// What holds it when no process is in it: a bind mount or /proc/PID/fd/N.
     var heldBy: [UInt8]?
-    /// A path that opens it: /proc/PID/ns/TYPE of its lowest PID, else what holds it.
-    public var path: [UInt8]? { pids.first.map { Array("/proc/\($0)/ns/\(kind.procEntry)".utf8) } ?? heldBy }
-    /// Filled in on demand: the parent (pid and user namespaces) and the owning user namespace.
-    public var parent: UInt64?
-    public var owner: UInt64?
+    /// Where its processes are in `NamespaceScan.members` (`NamespaceScan.pids(of:)`).
+    var members: Range<Int32> = 0..<0
     /// For a namespace without processes: the uid that owns its user namespace.
     public var ownerUID: UInt32?
+    /// Its kind, by position in `NamespaceKind.all`.
+    private var kindIndex: UInt8
+    public var kind: NamespaceKind { NamespaceKind.all[Int(kindIndex)] }
+
+    /// How many processes are in it.
+    public var processCount: Int { members.count }
+
+    /// Filled in on demand: the parent (pid and user namespaces) and the owning user namespace.
+    public var parent: UInt64? {
+        get { parentID == 0 ? nil : parentID }
+        set { parentID = newValue ?? 0 }
+    }
+    public var owner: UInt64? {
+        get { ownerID == 0 ? nil : ownerID }
+        set { ownerID = newValue ?? 0 }
+    }
 
     init(id: UInt64, kindIndex: Int) {
         self.id = id
@@ -48,10 +58,13 @@ public struct ScannedNamespace: Sendable {
 public struct NamespaceScan {
     public private(set) var processes: [ScannedProcess] = []
     public internal(set) var namespaces: [ScannedNamespace] = []
+    /// The processes in each namespace, lowest PID first, namespace after namespace: one array for
+    /// all of them rather than one for each (see `ScannedNamespace.members`).
+    private var members: [pid_t] = []
     /// Namespace index by inode: sorted inodes and their indices, for binary search.
     private var index: [(id: UInt64, at: Int)] = []
-    /// A descriptor of each network namespace that a socket showed, kept until the namespaces
-    /// without processes have been resolved: nothing else opens them.
+    /// A descriptor of each network namespace that a socket showed, kept until `close()`:
+    /// nothing else opens them.
     var socketNamespaces: [(id: UInt64, fd: Int32)] = []
 
     /// `kinds`: the types to look at (lsns -t).
@@ -64,36 +77,47 @@ public struct NamespaceScan {
         reader.found.reserveCapacity(pids.count * reader.wantedCount + 64)
         let ourselves = Kernel.processID
         for pid in pids {
-            guard let process = reader.readNamespaces(pid) else { continue }
-            processes.append(process)
+            guard reader.readNamespaces(pid) else { continue }
+            processes.append(ScannedProcess(pid: pid))
             // Our own descriptors hold only what this scan opened (the namespaces of sockets).
             if pid != ourselves { reader.readDescriptors(pid) }
         }
         processes.sort { $0.pid < $1.pid }
         socketNamespaces = reader.sockets
         reader.sockets = []
-        assemble(reader.found, held: reader.held)
+        assemble(&reader.found, held: reader.held)
         addMounts(wanted: reader.wanted)
         resolveProcessless()
     }
 
     /// The namespaces from what the processes showed: their own first (lowest PID first), then
-    /// those their descriptors hold.
-    private mutating func assemble(_ found: [ProcessReader.Sighting], held: [(id: UInt64, path: [UInt8])]) {
-        var found = found
+    /// those their descriptors hold. Each array is made once at its size: the scan's arrays are
+    /// the bulk of swlsns's memory, and arrays grown by appending leave the heap larger.
+    private mutating func assemble(_ found: inout [ProcessReader.Sighting], held: [(id: UInt64, path: [UInt8])]) {
         found.sort { ($0.id, $0.pid) < ($1.id, $1.pid) }
-        var previous: UInt64 = 0
-        for entry in found where entry.id != previous || namespaces.isEmpty {
-            previous = entry.id
-            namespaces.append(ScannedNamespace(id: entry.id, kindIndex: Int(entry.kind)))
+        var distinct = 0, inside = 0
+        for (at, entry) in found.enumerated() {
+            if at == 0 || entry.id != found[at - 1].id { distinct += 1 }
+            if entry.inside { inside += 1 }
         }
-        index = namespaces.indices.map { (namespaces[$0].id, $0) }
-        found = []
-        for process in processes {
-            for id in process.namespaces where id != 0 {
-                if let at = position(of: id) { namespaces[at].pids.append(process.pid) }
+        // Room for the owners and parents that the ioctls add, without a second allocation mostly.
+        namespaces.reserveCapacity(distinct + distinct / 8 + 16)
+        members.reserveCapacity(inside)
+        for (at, entry) in found.enumerated() {
+            if at == 0 || entry.id != found[at - 1].id {
+                var namespace = ScannedNamespace(id: entry.id, kindIndex: Int(entry.kind))
+                namespace.members = Int32(members.count)..<Int32(members.count)
+                namespaces.append(namespace)
+            }
+            if entry.inside {
+                members.append(entry.pid)
+                let start = namespaces[namespaces.count - 1].members.lowerBound
+                namespaces[namespaces.count - 1].members = start..<Int32(members.count)
             }
         }
+        found = []
+        index.reserveCapacity(namespaces.capacity)
+        for at in namespaces.indices { index.append((namespaces[at].id, at)) }
         for entry in held {
             if let at = position(of: entry.id), namespaces[at].heldBy == nil { namespaces[at].heldBy = entry.path }
         }
@@ -108,6 +132,22 @@ public struct NamespaceScan {
             if !namespaces[at].mounts.contains(mount.mountpoint) { namespaces[at].mounts.append(mount.mountpoint) }
             if namespaces[at].heldBy == nil { namespaces[at].heldBy = mount.mountpoint }
         }
+    }
+
+    /// The processes in `namespace`, lowest PID first.
+    public func pids(of namespace: ScannedNamespace) -> ArraySlice<pid_t> {
+        members[Int(namespace.members.lowerBound)..<Int(namespace.members.upperBound)]
+    }
+
+    /// A path that opens `namespace`: /proc/PID/ns/TYPE of its lowest PID, else what holds it.
+    public func path(of namespace: ScannedNamespace) -> [UInt8]? {
+        pids(of: namespace).first.map { Array("/proc/\($0)/ns/\(namespace.kind.procEntry)".utf8) } ?? namespace.heldBy
+    }
+
+    /// Closes the descriptors the scan keeps (those of the network namespaces of sockets).
+    public mutating func close() {
+        for entry in socketNamespaces { Kernel.close(entry.fd) }
+        socketNamespaces = []
     }
 
     /// The namespace with inode `id`.

@@ -1,13 +1,15 @@
 import Glibc
 
 /// Reads what each process in /proc shows of namespaces: one fstatat per /proc/PID/ns entry, and
-/// the descriptors of /proc/PID/fd that are namespaces or sockets. Buffers are made once for the
-/// whole scan: it runs over thousands of processes.
+/// one per descriptor of /proc/PID/fd, to find those that are namespaces (files of nsfs) or
+/// sockets. Buffers are made once for the whole scan: it runs over thousands of processes.
 struct ProcessReader {
-    /// A namespace a process is in or holds: its inode, its kind by position, the process.
+    /// A namespace a process is in or holds: its inode, its kind by position, the process, and
+    /// whether the process is in it (rather than holding it by a descriptor).
     struct Sighting {
         var id: UInt64
         var kind: UInt8
+        var inside: Bool
         var pid: pid_t
     }
 
@@ -25,11 +27,17 @@ struct ProcessReader {
     private var link = [CChar](repeating: 0, count: 64)
     private var entries = [UInt8](repeating: 0, count: 8192)
     private let netKind = NamespaceKind.all.firstIndex { $0.mask == .net }!
+    /// The device of nsfs, the file system of every namespace file: a descriptor on it is a
+    /// namespace, whatever its link reads (a descriptor of a bind mount that was taken down since
+    /// reads "/"). nil when none of our own /proc/self/ns entries can be read.
+    private let nsfsDevice: UInt64?
 
     init?(kinds: [NamespaceKind]) {
         guard let procfd = try? Kernel.open("/proc", O_RDONLY | O_DIRECTORY) else { return nil }
         self.procfd = procfd
         wanted = NamespaceKind.all.map { kind in kinds.contains { $0.mask == kind.mask } }
+        // As util-linux 2.42: any entry will do, where one (user) is missing.
+        nsfsDevice = NamespaceKind.all.lazy.compactMap { try? Kernel.stat("/proc/self/ns/" + $0.procEntry) }.first?.device
     }
 
     func close() { Kernel.close(procfd) }
@@ -54,20 +62,18 @@ struct ProcessReader {
         }
     }
 
-    /// The inode of each wanted /proc/PID/ns entry; nil when the process has gone or its entries
-    /// cannot be read.
-    mutating func readNamespaces(_ pid: pid_t) -> ScannedProcess? {
-        var namespaces = [UInt64](repeating: 0, count: NamespaceKind.all.count)
+    /// Records the inode of each wanted /proc/PID/ns entry; false when the process has gone or
+    /// its entries cannot be read.
+    mutating func readNamespaces(_ pid: pid_t) -> Bool {
         var any = false
         for (kind, entry) in NamespaceKind.all.enumerated() where wanted[kind] {
             setName(pid, "ns/", entry.procEntry)
             if let status = try? Kernel.fstatat(procfd, name) {
-                namespaces[kind] = status.inode
-                found.append(Sighting(id: status.inode, kind: UInt8(kind), pid: pid))
+                found.append(Sighting(id: status.inode, kind: UInt8(kind), inside: true, pid: pid))
                 any = true
             }
         }
-        return any ? ScannedProcess(pid: pid, namespaces: namespaces) : nil
+        return any
     }
 
     /// The descriptors of a process that are namespaces (nsfs) or sockets: a socket's network
@@ -94,28 +100,25 @@ struct ProcessReader {
         }
     }
 
-    /// One descriptor, by its name in the directory buffer.
+    /// One descriptor, by its name in the directory buffer: the namespace it is (its kind from its
+    /// link, `net:[ID]`, or else from the namespace itself), or the network namespace of a socket.
     private mutating func readDescriptor(_ pid: pid_t, _ fd: Int32, in directory: Int32, nameAt start: Int,
                                          pidfd: inout Int32?) {
-        let size = entries.withUnsafeBytes { raw in
-            link.withUnsafeMutableBufferPointer { buffer in
-                (try? Kernel.readlinkat(directory, raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self),
-                                        into: UnsafeMutableBufferPointer(rebasing: buffer[..<(buffer.count - 1)]))) ?? 0
-            }
-        }
-        guard size > 0 else { return }
-        let target = link.prefix(size).map { UInt8(bitPattern: $0) }
-        if let (kind, id) = NamespaceScan.parseNamespaceLink(target), wanted[kind] {
-            found.append(Sighting(id: id, kind: UInt8(kind), pid: pid))
-            held.append((id, Array("/proc/\(pid)/fd/\(fd)".utf8)))
-        } else if wanted[netKind], target.starts(with: Array("socket:".utf8)) {
+        guard let status = entries.withUnsafeBytes({ raw in
+            try? Kernel.fstatat(directory, raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self))
+        }) else { return }
+        if status.device == nsfsDevice {
+            guard let kind = namespaceKind(in: directory, nameAt: start), wanted[kind] else { return }
+            found.append(Sighting(id: status.inode, kind: UInt8(kind), inside: false, pid: pid))
+            held.append((status.inode, Array("/proc/\(pid)/fd/\(fd)".utf8)))
+        } else if wanted[netKind], status.isSocket {
             if pidfd == nil { pidfd = try? Kernel.pidfdOpen(pid) }
             guard let pidfd, let copy = try? Kernel.pidfdGetfd(pidfd, fd) else { return }
             let namespace = try? Kernel.socketNamespace(copy)
             Kernel.close(copy)
             guard let namespace else { return }
             if let id = NamespaceFiles.inode(namespace) {
-                found.append(Sighting(id: id, kind: UInt8(netKind), pid: pid))
+                found.append(Sighting(id: id, kind: UInt8(netKind), inside: false, pid: pid))
                 if !sockets.contains(where: { $0.id == id }) {
                     sockets.append((id, namespace))
                     return
@@ -123,5 +126,25 @@ struct ProcessReader {
             }
             Kernel.close(namespace)
         }
+    }
+
+    /// The kind, by position in `NamespaceKind.all`, of the namespace a descriptor is: from its
+    /// link, or, where the link names a path (a bind mount) instead, by NS_GET_NSTYPE.
+    private mutating func namespaceKind(in directory: Int32, nameAt start: Int) -> Int? {
+        let size = entries.withUnsafeBytes { raw in
+            link.withUnsafeMutableBufferPointer { buffer in
+                (try? Kernel.readlinkat(directory, raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self),
+                                        into: UnsafeMutableBufferPointer(rebasing: buffer[..<(buffer.count - 1)]))) ?? 0
+            }
+        }
+        if let (kind, _) = NamespaceScan.parseNamespaceLink(link.prefix(max(size, 0)).map { UInt8(bitPattern: $0) }) {
+            return kind
+        }
+        guard let namespace = entries.withUnsafeBytes({ raw in
+            try? Kernel.openat(directory, raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self), O_RDONLY)
+        }) else { return nil }
+        defer { Kernel.close(namespace) }
+        guard let type = try? Kernel.namespaceType(namespace) else { return nil }
+        return NamespaceKind.all.firstIndex { $0.mask == type }
     }
 }

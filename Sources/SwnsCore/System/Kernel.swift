@@ -33,6 +33,13 @@ public enum Kernel {
     }
 
     /// openat(2) of `name` below the directory `directory`, close-on-exec.
+    /// A second descriptor of the same open file, close-on-exec (F_DUPFD_CLOEXEC).
+    public static func duplicate(_ fd: Int32) throws(SystemError) -> Int32 {
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        if copy < 0 { throw SystemError("fcntl", "F_DUPFD_CLOEXEC") }
+        return copy
+    }
+
     public static func openat(_ directory: Int32, _ name: UnsafePointer<CChar>, _ flags: Int32) throws(SystemError) -> Int32 {
         while true {
             let fd = Glibc.openat(directory, name, flags | O_CLOEXEC)
@@ -138,13 +145,19 @@ public enum Kernel {
         public var inode: UInt64
         public var uid: UInt32
         public var gid: UInt32
+        /// The file type and permission bits (st_mode).
+        public var mode: UInt32
 
         init(_ st: stat) {
             device = UInt64(st.st_dev)
             inode = UInt64(st.st_ino)
             uid = st.st_uid
             gid = st.st_gid
+            mode = st.st_mode
         }
+
+        /// A socket (S_IFSOCK).
+        public var isSocket: Bool { mode & S_IFMT == S_IFSOCK }
 
         /// The same file: the same inode on the same device.
         public func isSameFile(as other: FileStatus) -> Bool { device == other.device && inode == other.inode }

@@ -251,7 +251,10 @@ public struct UnshareCommand: ToolCommand, Equatable, Sendable {
                                                         uid: context.euid) else {
                 throw SwnsError("no line matching user \"\(name)\" in \(file)")
             }
-            if text == "auto" { range.inner = 0 }
+            if text == "auto" {
+                range.inner = 0
+                range.automatic = true
+            }
             return [range]
         case "all":
             let map = try context.readFile("/proc/self/\(kind.file)")

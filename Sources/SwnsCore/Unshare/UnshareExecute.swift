@@ -5,13 +5,17 @@ extension UnsharePlan {
     /// the mounts of the new mount namespace, the root and working directory, capabilities and
     /// ids, exec.
     func execute() throws(SwnsError) -> Never {
-        if let range = ownUserMap { try IDMapWriter.writeOwn(range, .user) }
-        // Since Linux 3.19 an unprivileged process may write gid_map only after denying setgroups.
-        if let range = ownGroupMap {
-            try IDMapWriter.writeSetgroups(.deny)
-            try IDMapWriter.writeOwn(range, .group)
+        do {
+            if let range = ownUserMap { try IDMapWriter.writeOwn(range, .user) }
+            // Since Linux 3.19 an unprivileged process may write gid_map only after denying setgroups.
+            if let range = ownGroupMap {
+                try IDMapWriter.writeSetgroups(.deny)
+                try IDMapWriter.writeOwn(range, .group)
+            }
+            if let mode = setgroups { try IDMapWriter.writeSetgroups(mode) }
+        } catch {
+            throw error.withHint(UnshareHints.afterMapWriteFailure(error, euid: euid))
         }
-        if let mode = setgroups { try IDMapWriter.writeSetgroups(mode) }
         try mountFileSystems()
         try switchCredentials()
         throw program.exec()

@@ -29,6 +29,19 @@ enum UnshareHints {
         return nil
     }
 
+    /// After `write failed /proc/self/uid_map: Operation not permitted` (or gid_map, setgroups)
+    /// by an ordinary user: the user namespace was made, but without the capabilities to write its
+    /// own maps. Ubuntu 24.04 and later do that to every unprivileged user namespace whose program
+    /// AppArmor does not allow them (kernel.apparmor_restrict_unprivileged_userns = 1).
+    static func afterMapWriteFailure(_ error: SwnsError, euid: UInt32, sysctl: (String) -> Int? = readSysctl) -> String? {
+        guard error.errno == EPERM, euid != 0,
+              sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1 else { return nil }
+        return "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1): "
+            + "the new namespace has no capabilities, not even to write its own id maps. Allow this program a user "
+            + "namespace with an AppArmor profile that has the rule `userns,` (in /etc/apparmor.d, see apparmor.d(5)), "
+            + "or, for the whole system, sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+    }
+
     /// The number on the first line of a /proc/sys file.
     static func readSysctl(_ path: String) -> Int? {
         guard let bytes = try? Kernel.readFile(path) else { return nil }
