@@ -139,3 +139,38 @@ private func nsenter(_ arguments: [String]) throws(SwnsError) -> NsenterCommand 
         #expect(text.contains("\n     --preserve-credentials do not touch uids or gids\n"))
     }
 }
+
+/// The short options as util-linux's getopt strings have them: which take a value, required (`:`)
+/// or only attached (`::`).
+@Suite struct UtilLinuxOptionStringTests {
+    /// Letter → 0, 1 or 2 colons.
+    static func letters(_ optstring: String) -> [Character: Int] {
+        var result: [Character: Int] = [:]
+        var characters = Array(optstring.drop { $0 == "+" })
+        while let letter = characters.first {
+            characters.removeFirst()
+            let colons = characters.prefix { $0 == ":" }.count
+            characters.removeFirst(colons)
+            result[letter] = colons
+        }
+        return result
+    }
+
+    static func ours<Tag>(_ table: [OptionSpec<Tag>]) -> [Character: Int] {
+        var result: [Character: Int] = [:]
+        for option in table { if let short = option.short { result[short] = Int(option.shortArgument.rawValue) } }
+        return result
+    }
+
+    // nsenter.c of util-linux 2.42 and its head; Z (--follow-context, SELinux) is not ours.
+    @Test func nsenter() {
+        var theirs = Self.letters("+ahVt:m::u::i::n::N:p::C::U::T::S:G:r::w::W::ecFZ")
+        theirs["Z"] = nil
+        #expect(Self.ours(NsenterOption.table) == theirs)
+    }
+
+    // unshare.c of util-linux 2.42 and its head.
+    @Test func unshare() {
+        #expect(Self.ours(UnshareOption.table) == Self.letters("+fhVmuinpCTUrR:w:S:G:cl:"))
+    }
+}

@@ -272,4 +272,20 @@ final class NetnsName {
         #expect(maps.first == ["0 0 1", "1 300000 \(users)"], "\(outcome)")
         #expect(maps.last == ["0 0 1", "1 400000 \(groups)"], "\(outcome)")
     }
+
+    /// util-linux #2232: a new cgroup namespace leaves /sys/fs/cgroup as it was mounted; the man
+    /// page's NOTES give the remedy, a cgroup file system mounted again in a new mount namespace,
+    /// which is run here as written there. The host's mount table is left as it was.
+    @Test func cgroupNamespaceWithItsOwnMount() throws {
+        let page = try DocumentationTests().read("man/swunshare.1")
+        #expect(page.contains("util-linux issue #2232"))
+        // Other tests mount and unmount meanwhile: the cgroup mounts are what this one could change.
+        func cgroupMounts() -> [String] { Host.mountTargets().filter { $0.hasPrefix("/sys/fs/cgroup") } }
+        let before = cgroupMounts()
+        let outcome = try swunshare(["--cgroup", "--mount", "sh", "-c",
+                                     "mount -t cgroup2 none /sys/fs/cgroup && grep '^0::' /proc/self/cgroup && "
+                                         + "test -e /sys/fs/cgroup/cgroup.procs && echo mounted"])
+        #expect(outcome.stdout == "0::/\nmounted\n", "\(outcome)")
+        #expect(cgroupMounts() == before)
+    }
 }
