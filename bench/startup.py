@@ -179,6 +179,7 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> int:
+    global HOLDERS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pair", choices=sorted(PAIRS), default="unshare",
                         help="which tool to compare with util-linux (default: unshare)")
@@ -194,6 +195,8 @@ def main() -> int:
                         help="the swnsenter binary (default: .build/release/swnsenter, built if missing)")
     parser.add_argument("--util-linux", metavar="PATH", dest="theirs",
                         help="the util-linux binary (default: the pair's, e.g. /usr/bin/unshare)")
+    parser.add_argument("--holders", type=int, default=HOLDERS,
+                        help=f"namespace holders for the lsns pairs, two processes each (default: {HOLDERS})")
     parser.add_argument("--args", metavar="ARGS",
                         help="the arguments both tools get, as one shell-quoted string; write --args='...'")
     options = parser.parse_args()
@@ -204,6 +207,7 @@ def main() -> int:
     if options.runs < 2 or options.memory_runs < 1:
         parser.error("--runs must be at least 2 and --memory-runs at least 1")
 
+    HOLDERS = options.holders
     pair = PAIRS[options.pair]
     ours = getattr(options, pair.ours, None) or ensure_built(pair.ours)
     theirs = options.theirs or pair.theirs

@@ -4,6 +4,8 @@ import Glibc
 public struct ParsedOption<Tag: Sendable>: Sendable {
     public let tag: Tag
     public let value: String?
+    /// Its row in the option table.
+    public let row: Int
 }
 
 public struct ParsedCommandLine<Tag: Sendable>: Sendable {
@@ -75,7 +77,8 @@ public struct CommandLineParser<Tag: Sendable>: Sendable {
                     error = UsageError(getoptMessage: "")
                     break
                 }
-                parsed.append(ParsedOption(tag: options[index].tag, value: Getopt.argument.map { CStrings.string($0) }))
+                parsed.append(ParsedOption(tag: options[index].tag, value: Getopt.argument.map { CStrings.string($0) },
+                                           row: index))
             }
             // Read the operands back from argv: without `+`, getopt may have permuted it.
             var operands: [String] = []

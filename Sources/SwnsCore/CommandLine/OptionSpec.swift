@@ -23,12 +23,15 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
     public var help: String { helpText() }
     /// Options of one group are listed together; groups are separated by a blank line.
     public let group: Int
+    /// Options of one exclusive group (above 0) are refused together, as in util-linux's `excl`
+    /// tables: `options --json and --raw cannot be combined`.
+    public let exclusiveGroup: UInt8
 
     /// Stores its arguments and nothing else: the option tables are built at every start, and
     /// building strings there would cost start-up time and memory (see CStrings).
     public init(_ tag: Tag, long: String, short: Character? = nil, argument: ArgumentKind = .none,
                 shortArgument: ArgumentKind? = nil, value: String? = nil, help: @autoclosure @escaping @Sendable () -> String,
-                group: Int = 0) {
+                group: Int = 0, exclusive exclusiveGroup: UInt8 = 0) {
         self.tag = tag
         self.long = long
         self.short = short
@@ -37,6 +40,7 @@ public struct OptionSpec<Tag: Sendable>: Sendable {
         self.value = value
         self.helpText = help
         self.group = group
+        self.exclusiveGroup = exclusiveGroup
     }
 
     /// How --help shows the option and its value, e.g. `-m, --mount[=<file>]`.
@@ -60,13 +64,17 @@ public protocol OptionTable: Hashable, Sendable {
     static var table: [OptionSpec<Self>] { get }
     /// How --help lays the table out.
     static var helpLayout: HelpText { get }
-    /// Pairs of options that the tool refuses together (util-linux's `excl` tables); the shells'
-    /// completions stop offering one once the other is given.
-    static var exclusive: [(Self, Self)] { get }
 }
 
 extension OptionTable {
-    public static var exclusive: [(Self, Self)] { [] }
+    /// The pairs of options that the tool refuses together (the rows' exclusive groups); the
+    /// shells' completions stop offering one once the other is given.
+    public static var exclusive: [(Self, Self)] {
+        table.indices.flatMap { first in
+            table.indices.filter { $0 > first && table[first].exclusiveGroup != 0
+                && table[$0].exclusiveGroup == table[first].exclusiveGroup }.map { (table[first].tag, table[$0].tag) }
+        }
+    }
 
     /// The long name of `option`'s row.
     public static func longName(_ option: Self) -> String { table.first { $0.tag == option }?.long ?? "" }

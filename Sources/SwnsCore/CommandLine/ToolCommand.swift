@@ -18,18 +18,22 @@ extension ParsedCommandLine where Tag: OptionTable {
     /// `-V`), which ends the loop. Then getopt's complaint about the option after the last one, if
     /// any. Returns whether an option ended the loop.
     ///
-    /// Before each option, util-linux's err_exclusive_options: an option that the table pairs
-    /// with one given before it is refused in util-linux 2.42's words, the one given first named
-    /// first (`options --wd and --wdns cannot be combined`).
+    /// Before each option, util-linux's err_exclusive_options: an option of an exclusive group of
+    /// which another option was given before it is refused in util-linux 2.42's words, the one
+    /// given first named first (`options --wd and --wdns cannot be combined`). By row numbers:
+    /// comparing tags or keeping pairs of them would page in more of the runtime at every start.
     public func applyOptions(_ apply: (ParsedOption<Tag>) throws(SwnsError) -> Bool) throws(SwnsError) -> Bool {
-        var exclusive: [Tag] = []
+        let table = Tag.table
+        var firstOfGroup: [Int] = []
         for option in options {
-            for (first, second) in Tag.exclusive where option.tag == first || option.tag == second {
-                let other = option.tag == first ? second : first
-                if exclusive.contains(other) {
-                    throw SwnsError("options --\(Tag.longName(other)) and --\(Tag.longName(option.tag)) cannot be combined")
+            let group = Int(table[option.row].exclusiveGroup)
+            if group > 0 {
+                while firstOfGroup.count < group { firstOfGroup.append(-1) }
+                let first = firstOfGroup[group - 1]
+                if first >= 0 && first != option.row {
+                    throw SwnsError("options --\(table[first].long) and --\(table[option.row].long) cannot be combined")
                 }
-                exclusive.append(option.tag)
+                firstOfGroup[group - 1] = option.row
             }
             if try apply(option) { return true }
         }

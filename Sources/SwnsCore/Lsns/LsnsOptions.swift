@@ -5,32 +5,30 @@ public enum LsnsOption: OptionTable {
 
     /// In the order of util-linux 2.42's usage().
     public static let table: [OptionSpec<LsnsOption>] = [
-        OptionSpec(.json, long: "json", short: "J", help: "use JSON output format"),
-        OptionSpec(.list, long: "list", short: "l", help: "use list format output"),
+        OptionSpec(.json, long: "json", short: "J", help: "use JSON output format", exclusive: 1),
+        OptionSpec(.list, long: "list", short: "l", help: "use list format output", exclusive: 3),
         OptionSpec(.noHeadings, long: "noheadings", short: "n", help: "don't print headings"),
         OptionSpec(.output, long: "output", short: "o", argument: .required, value: "<list>",
                    help: "define which output columns to use"),
         OptionSpec(.outputAll, long: "output-all", help: "output all columns"),
-        OptionSpec(.persistent, long: "persistent", short: "P", help: "namespaces without processes"),
+        OptionSpec(.persistent, long: "persistent", short: "P", help: "namespaces without processes", exclusive: 2),
         OptionSpec(.task, long: "task", short: "p", argument: .required, value: "<pid>",
-                   help: "print process namespaces"),
+                   help: "print process namespaces", exclusive: 2),
         OptionSpec(.filter, long: "filter", short: "Q", argument: .required, value: "<expr>",
                    help: "apply display filter"),
-        OptionSpec(.raw, long: "raw", short: "r", help: "use the raw output format"),
+        OptionSpec(.raw, long: "raw", short: "r", help: "use the raw output format", exclusive: 1),
         OptionSpec(.noTruncate, long: "notruncate", short: "u", help: "don't truncate text in columns"),
         OptionSpec(.noWrap, long: "nowrap", short: "W", help: "don't use multi-line representation"),
         OptionSpec(.type, long: "type", short: "t", argument: .required, value: "<name>",
                    help: "namespace type (" + NamespaceKind.typeHelpOrder.map(\.name).joined(separator: ", ") + ")"),
         OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
-                   help: "use tree format (parent, owner, or process)"),
+                   help: "use tree format (parent, owner, or process)", exclusive: 3),
         OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),
         OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
         OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
     ]
 
     public static let parser = CommandLineParser(options: table, stopAtFirstOperand: false)
-
-    public static let exclusive: [(LsnsOption, LsnsOption)] = [(.json, .raw), (.persistent, .task), (.list, .tree)]
 
     /// As util-linux 2.42: the columns are listed by --list-columns, not here.
     public static let helpLayout = HelpText(tool: "swlsns", usage: "[options] [<namespace>]", summary: "List system namespaces.",

@@ -171,17 +171,21 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
         // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
         let bytes = text.utf8
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        func number<T: FixedWidthInteger>(_ part: Substring.UTF8View, as _: T.Type) throws(SwnsError) -> T {
-            let parsed = CNumber.parse(part)
-            guard parsed != .invalid else { throw SwnsError("failed to parse PID argument '\(text)'", errno: EINVAL) }
-            guard let value = parsed.fitting(T.self), value > 0 else {
+        let pid = CNumber.parse(bytes[..<(colon ?? bytes.endIndex)])
+        let inode = colon.map { CNumber.parse(bytes[bytes.index(after: $0)...]) }
+        if pid == .invalid || inode == .invalid {
+            throw SwnsError("failed to parse PID argument '\(text)'", errno: EINVAL)
+        }
+        guard let number = pid.fitting(pid_t.self), number > 0 else {
+            throw SwnsError("failed to parse PID argument '\(text)'", errno: ERANGE)
+        }
+        var target = Target(pid: number, inode: nil)
+        if let inode {
+            guard let value = inode.fitting(UInt64.self), value > 0 else {
                 throw SwnsError("failed to parse PID argument '\(text)'", errno: ERANGE)
             }
-            return value
+            target.inode = value
         }
-        let whole = Substring(text).utf8
-        var target = Target(pid: try number(whole[..<(colon ?? whole.endIndex)], as: pid_t.self), inode: nil)
-        if let colon { target.inode = try number(whole[whole.index(after: colon)...], as: UInt64.self) }
         return target
     }
 

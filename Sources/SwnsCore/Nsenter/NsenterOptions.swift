@@ -52,9 +52,9 @@ public enum NsenterOption: OptionTable {
         OptionSpec(.root, long: "root", short: "r", argument: .optional, value: "<dir>",
                    help: "set the root directory"),
         OptionSpec(.workingDirectory, long: "wd", short: "w", argument: .optional, value: "<dir>",
-                   help: "set the working directory"),
+                   help: "set the working directory", exclusive: 1),
         OptionSpec(.workingDirectoryInNamespace, long: "wdns", short: "W", argument: .optional, value: "<dir>",
-                   help: "set the working directory in namespace"),
+                   help: "set the working directory in namespace", exclusive: 1),
         OptionSpec(.environment, long: "env", short: "e", help: "inherit environment variables from target process"),
         OptionSpec(.noFork, long: "no-fork", short: "F", help: "do not fork before exec'ing <program>"),
         OptionSpec(.joinCgroup, long: "join-cgroup", short: "c", help: "join the cgroup of the target process"),
@@ -63,8 +63,6 @@ public enum NsenterOption: OptionTable {
     ]
 
     public static let parser = CommandLineParser(options: table)
-
-    public static let exclusive: [(NsenterOption, NsenterOption)] = [(.workingDirectory, .workingDirectoryInNamespace)]
 
     public static let helpLayout = HelpText(tool: "swnsenter", usage: "[options] [<program> [<argument>...]]",
                                             summary: "Run a program with namespaces of other processes.",
