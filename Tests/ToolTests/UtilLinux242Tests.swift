@@ -71,18 +71,18 @@ final class NetnsName {
     }
 
     /// util-linux 2.42's test netnsid-for-persistent-namespaces: the NETNSID of a network
-    /// namespace that no process is in, read through its bind mount.
-    @Test(arguments: ["NETNSID", "TYPE", "NSFS"])
-    func netnsidOfANamespaceWithoutProcesses(_ column: String) throws {
+    /// namespace that no process is in, read through its bind mount; NETNSID, TYPE and NSFS each,
+    /// then the three at once.
+    @Test func netnsidOfANamespaceWithoutProcesses() throws {
         let netns = try NetnsName()
-        // An id of this test's own: other tests may set ids at the same time.
-        let id = String(4000 + Int(getpid() % 4000) + Int.random(in: 0..<20000))
+        // An id of this test's own (no other test sets one; 4444 is another test's number).
+        let id = String(5000 + Int.random(in: 0..<20000))
         let set = try run(NetnsName.ip, ["netns", "set", netns.name, id])
         try #require(set.status == 0, "ip netns set: \(set)")
-        let outcome = try swlsns(["-r", "-n", "-Q", "NETNSID == '\(id)'", "-o", column])
-        let expected = ["NETNSID": id, "TYPE": "net", "NSFS": netns.path][column]!
-        #expect(outcome.stdout == expected + "\n", "\(outcome)")
-        // The issue's own line.
+        for (column, expected) in [("NETNSID", id), ("TYPE", "net"), ("NSFS", netns.path)] {
+            let outcome = try swlsns(["-r", "-n", "-Q", "NETNSID == '\(id)'", "-o", column])
+            #expect(outcome.stdout == expected + "\n", "\(column): \(outcome)")
+        }
         let all = try swlsns(["-r", "-n", "-Q", "NETNSID == '\(id)'", "-o", "NETNSID,TYPE,NSFS"])
         #expect(all.stdout == "\(id) net \(netns.path)\n", "\(all)")
     }
@@ -128,16 +128,25 @@ final class NetnsName {
         }
         let emptyLines = try run(Host.buildFolder + "/swlsns", ["-J", "-Q", "NPROCS < 0"], environment: environment)
         #expect(emptyLines.status == 0 && emptyLines.stdout.isEmpty)
-        // A tree keeps its children within the row's object.
-        let tree = try run(Host.buildFolder + "/swlsns", ["-J", "-p", String(target.pid), "-o", "NS,COMMAND"],
+        // A tree keeps its children within the row's object: the user namespace holds the others.
+        let tree = try run(Host.buildFolder + "/swlsns", ["-J", "-T", "-p", String(target.pid), "-o", "NS,TYPE"],
                            environment: environment)
+        #expect(tree.status == 0 && !tree.stdout.isEmpty && tree.stdout.contains("\"children\":[{"), "\(tree)")
         #expect(lines(tree.stdout).allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil },
                 "\(tree)")
     }
 
+    /// Whether this kernel gives namespaces ids (NS_GET_ID, Linux 6.18).
+    static let kernelHasNamespaceIDs: Bool = {
+        guard let fd = try? Kernel.open("/proc/self/ns/net", O_RDONLY) else { return false }
+        defer { Kernel.close(fd) }
+        return (try? Kernel.namespaceID(fd)) != nil
+    }()
+
     /// NSID, a column no lsns has: the namespace's own 64-bit id, the one `swnsenter --net=:NSID`
     /// enters, so that listing and entering join up.
-    @Test func nsidIsWhatSwnsenterEnters() throws {
+    @Test(.enabled(if: kernelHasNamespaceIDs, "needs namespace ids (NS_GET_ID, Linux 6.18 and later)"))
+    func nsidIsWhatSwnsenterEnters() throws {
         let target = try TargetProcess(Host.swunshare, ["--net", "--uts"])
         for type in ["net", "uts"] {
             let inode = try #require(namespaceID(target.pid, type))
@@ -195,6 +204,12 @@ final class NetnsName {
         (["-t", "5:abc", "-n", "true"], "failed to parse PID argument '5:abc': Invalid argument"),
         (["-t", "5:0", "-n", "true"], "failed to parse PID argument '5:0': Numerical result out of range"),
         (["-t", "5:-4", "-n", "true"], "failed to parse PID argument '5:-4': Numerical result out of range"),
+        // The range of the number at the start is looked at before what follows it.
+        (["-t", "0abc", "-n", "true"], "failed to parse PID argument '0abc': Numerical result out of range"),
+        (["-t", "-5x", "-n", "true"], "failed to parse PID argument '-5x': Numerical result out of range"),
+        (["-t", "2147483648:abc", "-n", "true"],
+         "failed to parse PID argument '2147483648:abc': Numerical result out of range"),
+        (["-t", "5x:7", "-n", "true"], "failed to parse PID argument '5x:7': Invalid argument"),
         (["-w", "-W", "-t", "1", "true"], "options --wd and --wdns cannot be combined"),
         (["--wdns=/", "--wd", "-t", "1", "true"], "options --wdns and --wd cannot be combined"),
     ])

@@ -47,6 +47,8 @@ public struct LsnsReport {
 
     /// Writes the report in pieces through `write`.
     public mutating func render(terminalWidth reported: Int?, to write: ([UInt8]) -> Void) throws(SwnsError) {
+        // Nothing is opened after the relations and ids are gathered, or after a failure.
+        defer { scan.close() }
         let terminalWidth = Self.outputWidth(reported: reported)
         let tree = command.namespace == nil ? command.tree : (command.tree == .process ? .process : nil)
         if let id = command.namespace {
@@ -81,7 +83,6 @@ public struct LsnsReport {
         }
         if needs.contains(.netnsid) { netnsids = netnsIDs() }
         if needs.contains(.nsid) { nsids = namespaceIDs() }
-        // Nothing is opened after this.
         scan.close()
     }
 

@@ -125,7 +125,7 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
             workingDirectory = Self.directory(value)
         case .workingDirectoryInNamespace:
             // util-linux 2.42's W::, which drops the '=' of -W=DIR; -W alone takes back a -W before it.
-            workingDirectoryInNamespace = value.map { $0.hasPrefix("=") ? String($0.dropFirst()) : $0 }
+            workingDirectoryInNamespace = value.map(Self.attached)
         case .environment:
             environment = true
         case .noFork:
@@ -163,29 +163,31 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
         }
     }
 
-    /// `PID` or `PID:INODE`, as util-linux 2.42's ul_parse_pid_str reads it: decimal numbers (blanks
-    /// or `+` before them, as strtoimax takes them), a PID from 1 to INT_MAX and an inode above 0;
-    /// the message says why, `Invalid argument` for what is no number and `Numerical result out of
-    /// range` for a number outside them.
+    /// `PID` or `PID:INODE`, as util-linux 2.42's ul_parse_pid_str reads it: the number at the start
+    /// (blanks or a sign before it, as strtoimax takes them), a PID from 1 to INT_MAX, then nothing
+    /// or `:` and an inode above 0; the message says why, `Invalid argument` for what is no number
+    /// and `Numerical result out of range` for a number outside those.
     static func target(_ text: String) throws(SwnsError) -> Target {
-        // Bytes rather than characters: a tool's start makes no substrings (see CStrings).
+        // Bytes rather than characters, and patterns rather than comparisons of values with
+        // payloads: a tool's start makes no substrings (see CStrings).
         let bytes = text.utf8
-        let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        let pid = CNumber.parse(bytes[..<(colon ?? bytes.endIndex)])
-        let inode = colon.map { CNumber.parse(bytes[bytes.index(after: $0)...]) }
-        if pid == .invalid || inode == .invalid {
-            throw SwnsError("failed to parse PID argument '\(text)'", errno: EINVAL)
+        func failure(_ code: Int32) -> SwnsError { SwnsError("failed to parse PID argument '\(text)'", errno: code) }
+        var end = bytes.startIndex
+        while end < bytes.endIndex, Numbers.isBlank(bytes[end]) { end = bytes.index(after: end) }
+        if end < bytes.endIndex, bytes[end] == UInt8(ascii: "+") || bytes[end] == UInt8(ascii: "-") {
+            end = bytes.index(after: end)
         }
-        guard let number = pid.fitting(pid_t.self), number > 0 else {
-            throw SwnsError("failed to parse PID argument '\(text)'", errno: ERANGE)
-        }
-        var target = Target(pid: number, inode: nil)
-        if let inode {
-            guard let value = inode.fitting(UInt64.self), value > 0 else {
-                throw SwnsError("failed to parse PID argument '\(text)'", errno: ERANGE)
-            }
-            target.inode = value
-        }
+        let digits = end
+        while end < bytes.endIndex, Numbers.isDigit(bytes[end]) { end = bytes.index(after: end) }
+        if end == digits { throw failure(EINVAL) }
+        guard let pid = CNumber.parse(bytes[..<end]).fitting(pid_t.self), pid > 0 else { throw failure(ERANGE) }
+        var target = Target(pid: pid, inode: nil)
+        guard end < bytes.endIndex else { return target }
+        guard bytes[end] == UInt8(ascii: ":") else { throw failure(EINVAL) }
+        let inode = CNumber.parse(bytes[bytes.index(after: end)...])
+        if case .invalid = inode { throw failure(EINVAL) }
+        guard let value = inode.fitting(UInt64.self), value > 0 else { throw failure(ERANGE) }
+        target.inode = value
         return target
     }
 
@@ -206,10 +208,13 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
     }
 
     /// `-r`/`-w`: none, `DIR`, or `=DIR` (getopt leaves the `=` of `-w=DIR`).
-    static func directory(_ value: String?) -> Directory {
-        guard var text = value else { return .target }
+    static func directory(_ value: String?) -> Directory { value.map { .path(attached($0)) } ?? .target }
+
+    /// A value attached to a short option, less the `=` of `-w=DIR` that getopt leaves in it.
+    static func attached(_ value: String) -> String {
+        var text = value
         if text.hasPrefix("=") { text.removeFirst() }
-        return .path(text)
+        return text
     }
 
     static func id(_ text: String, _ message: String) throws(SwnsError) -> ID {

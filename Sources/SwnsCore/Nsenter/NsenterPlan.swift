@@ -161,13 +161,13 @@ public final class NsenterPlan {
     /// `-t PID:INODE`: the pidfd's inode (pidfs) names the process meant, which a PID reused after
     /// its end does not. The messages are util-linux 2.42's (ul_get_valid_pidfd_or_err).
     static func check(_ pidfd: Int32?, of pid: pid_t, hasInode inode: UInt64) throws(SwnsError) {
-        let failure = "failed to obtain a valid file descriptor for PID \(pid)"
         guard let pidfd, Kernel.isPidfs(pidfd) else {
-            throw SwnsError(failure, errno: ENOTSUP, hint: "-t PID:INODE needs pidfds on pidfs (Linux 6.9 or later)")
+            throw SwnsError("failed to obtain a valid file descriptor for PID \(pid)", errno: ENOTSUP,
+                            hint: "-t PID:INODE needs pidfds on pidfs (Linux 6.9 or later)")
         }
         let actual = NamespaceFiles.inode(pidfd) ?? 0
         if actual != inode {
-            throw SwnsError(failure, errno: ESRCH,
+            throw SwnsError("failed to obtain a valid file descriptor for PID \(pid)", errno: ESRCH,
                             hint: "process \(pid) has pidfd inode \(actual): the process with inode \(inode) has exited "
                                 + "and its PID was reused")
         }

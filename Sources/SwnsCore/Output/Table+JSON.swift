@@ -24,15 +24,9 @@ extension Table {
             let indent = String(repeating: "   ", count: depth)
             for (rowIndex, row) in rows.enumerated() {
                 output += rowIndex == 0 ? "\n\(indent){\n" : "{\n"
-                for (index, column) in columns.enumerated() {
+                for index in columns.indices {
                     output += "\(indent)   "
-                    output.append(Self.jsonString(Array(column.name.lowercased().utf8)))
-                    output += ": "
-                    if let cell = row.cell(index) {
-                        if column.numeric { output.append(cell) } else { output.append(Self.jsonString(cell)) }
-                    } else {
-                        output += "null"
-                    }
+                    appendMember(index, of: row, colon: ": ", into: &output)
                     output += index < columns.count - 1 || !row.children.isEmpty ? ",\n" : "\n"
                 }
                 if !row.children.isEmpty {
@@ -64,15 +58,9 @@ extension Table {
     /// One row as a JSON object without blanks: `{"ns":4026531834,"type":"time"}`.
     private func appendObject(_ row: Row, into output: inout Sink) {
         output += "{"
-        for (index, column) in columns.enumerated() {
+        for index in columns.indices {
             if index > 0 { output += "," }
-            output.append(Self.jsonString(Array(column.name.lowercased().utf8)))
-            output += ":"
-            if let cell = row.cell(index) {
-                if column.numeric { output.append(cell) } else { output.append(Self.jsonString(cell)) }
-            } else {
-                output += "null"
-            }
+            appendMember(index, of: row, colon: ":", into: &output)
         }
         if !row.children.isEmpty {
             output += ",\"children\":["
@@ -83,6 +71,18 @@ extension Table {
             output += "]"
         }
         output += "}"
+    }
+
+    /// `"name": value` of the row's cell in column `index`: the column's name in lower case, the
+    /// cell as a number or a string, `null` for none.
+    private func appendMember(_ index: Int, of row: Row, colon: String, into output: inout Sink) {
+        output.append(Self.jsonString(Array(columns[index].name.lowercased().utf8)))
+        output += colon
+        if let cell = row.cell(index) {
+            output.append(columns[index].numeric ? cell : Self.jsonString(cell))
+        } else {
+            output += "null"
+        }
     }
 
     /// libsmartcols's JSON strings: quote and backslash escaped, the control characters below

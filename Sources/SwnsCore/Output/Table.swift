@@ -133,7 +133,8 @@ public struct Table {
             buffer.reserveCapacity(Self.size)
         }
 
-        /// Written out before it would outgrow its one allocation.
+        /// Written out before it would outgrow its allocation (one piece larger than that grows it
+        /// once).
         mutating func append(_ bytes: some Collection<UInt8>) {
             if buffer.count + bytes.count > Self.size { flush() }
             buffer.append(contentsOf: bytes)

@@ -1,6 +1,6 @@
 import Glibc
 
-/// One process as the scan saw it (its namespaces are in each namespace's `pids`).
+/// One process as the scan saw it (the namespaces it is in list it: `NamespaceScan.pids(of:)`).
 public struct ScannedProcess: Sendable {
     public var pid: pid_t
     /// Read only for the processes that rows show (`NamespaceScan.details`): -1 until then.
@@ -90,9 +90,10 @@ public struct NamespaceScan {
         resolveProcessless()
     }
 
-    /// The namespaces from what the processes showed: their own first (lowest PID first), then
-    /// those their descriptors hold. Each array is made once at its size: the scan's arrays are
-    /// the bulk of swlsns's memory, and arrays grown by appending leave the heap larger.
+    /// The namespaces from what the processes showed, in the order of their inodes: a namespace
+    /// for each inode seen, its members the processes in it (lowest PID first), and what a
+    /// descriptor holds noted. Each array is made once at its size: the scan's arrays are the bulk
+    /// of swlsns's memory, and arrays grown by appending leave the heap larger.
     private mutating func assemble(_ found: inout [ProcessReader.Sighting], held: [(id: UInt64, path: [UInt8])]) {
         found.sort { ($0.id, $0.pid) < ($1.id, $1.pid) }
         var distinct = 0, inside = 0

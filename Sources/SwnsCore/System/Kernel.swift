@@ -32,7 +32,6 @@ public enum Kernel {
         }
     }
 
-    /// openat(2) of `name` below the directory `directory`, close-on-exec.
     /// A second descriptor of the same open file, close-on-exec (F_DUPFD_CLOEXEC).
     public static func duplicate(_ fd: Int32) throws(SystemError) -> Int32 {
         let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
@@ -40,6 +39,7 @@ public enum Kernel {
         return copy
     }
 
+    /// openat(2) of `name` below the directory `directory`, close-on-exec.
     public static func openat(_ directory: Int32, _ name: UnsafePointer<CChar>, _ flags: Int32) throws(SystemError) -> Int32 {
         while true {
             let fd = Glibc.openat(directory, name, flags | O_CLOEXEC)
