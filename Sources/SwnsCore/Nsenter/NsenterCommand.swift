@@ -73,6 +73,8 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
     public var environment = false
     public var noFork = false
     public var joinCgroup = false
+    /// `--json-status-fd` and `--info-fd`.
+    public var status = StatusRequest()
     /// The program and its arguments; empty means the shell.
     public var program: [String] = []
 
@@ -132,6 +134,8 @@ public struct NsenterCommand: ToolCommand, Equatable, Sendable {
             noFork = true
         case .joinCgroup:
             joinCgroup = true
+        case .status(let option):
+            try status.apply(option, value)
         case .help:
             action = .help
         case .version:

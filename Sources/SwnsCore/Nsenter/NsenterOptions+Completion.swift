@@ -7,6 +7,7 @@ extension NsenterOption: CompletableOptions {
         case .setuid: .accountID(groups: false)
         case .setgid: .accountID(groups: true)
         case .capability(let option): option.valueCompletion
+        case .status(let option): option.valueCompletion
         case .root, .workingDirectory, .workingDirectoryInNamespace: .directories
         case .all, .userParent, .preserveCredentials, .environment, .noFork, .joinCgroup, .help, .version:
             nil

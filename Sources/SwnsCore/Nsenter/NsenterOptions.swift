@@ -8,6 +8,8 @@ public enum NsenterOption: OptionTable {
     case capability(CapabilityPlan.Option)
     case root, workingDirectory, workingDirectoryInNamespace
     case environment, noFork, joinCgroup
+    /// `--json-status-fd` and `--info-fd`, which swunshare shares.
+    case status(StatusRequest.Option)
     case help, version
 
     public static let table: [OptionSpec<NsenterOption>] =
@@ -58,8 +60,9 @@ public enum NsenterOption: OptionTable {
         OptionSpec(.environment, long: "env", short: "e", help: "inherit environment variables from target process"),
         OptionSpec(.noFork, long: "no-fork", short: "F", help: "do not fork before exec'ing <program>"),
         OptionSpec(.joinCgroup, long: "join-cgroup", short: "c", help: "join the cgroup of the target process"),
-        OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
-        OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
+    ] + StatusOptions.specs(group: 1) { .status($0) } + [
+        OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 2),
+        OptionSpec(.version, long: "version", short: "V", help: "display version", group: 2),
     ]
 
     public static let parser = CommandLineParser(options: table)

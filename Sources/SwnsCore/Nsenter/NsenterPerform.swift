@@ -8,6 +8,7 @@ extension NsenterPlan {
         // (where we are privileged) and after (where we may have become so); only both failing
         // is an error.
         let setgroupsFailedBefore = changesCredentials && (try? Kernel.dropSupplementaryGroups()) == nil
+        statusReports.keepFromProgram()
         try enterNamespaces()
         try changeDirectories()
         if let cgroupProcsFD {
@@ -20,9 +21,13 @@ extension NsenterPlan {
             // A caller that ignores SIGCHLD would leave nothing to wait for.
             try? Kernel.setDefaultAction(SIGCHLD)
             let child = try Processes.fork()
-            if child > 0 { return try Self.continueAsParent(of: child) }
+            if child > 0 {
+                statusReports.started(pid: child, forked: true)
+                return try continueAsParent(of: child)
+            }
         }
         try switchCredentials(setgroupsFailedBefore: setgroupsFailedBefore)
+        if !forksForPidNamespace { statusReports.started(pid: Kernel.processID, forked: false) }
         throw program.exec()
     }
 
@@ -102,15 +107,18 @@ extension NsenterPlan {
     }
 
     /// util-linux's continue_as_child: wait, stop when the child stops and continue it when we
-    /// are continued, then exit as it did.
-    static func continueAsParent(of child: pid_t) throws(SwnsError) -> Int32 {
+    /// are continued, then exit as it did. The status reports get the status swnsenter exits with.
+    func continueAsParent(of child: pid_t) throws(SwnsError) -> Int32 {
         switch try Processes.waitMirroringStops(child) {
         case .exited(let status):
+            statusReports.ended(exitCode: status)
             return status
         case .signaled(let signal):
+            statusReports.ended(exitCode: 128 + signal)
             try Processes.reraise(signal)
             return 1
         default:
+            statusReports.ended(exitCode: 1)
             return 1
         }
     }

@@ -33,6 +33,8 @@ public final class NsenterPlan {
     public let forksForPidNamespace: Bool
     public let capabilities: CapabilityPlan
     public let program: Program
+    /// `--json-status-fd` and `--info-fd`, their descriptors checked.
+    public let statusReports: [StatusReport]
     /// For the hints after a refusal: our effective uid, and whether the user namespace to enter
     /// is our own (which setns refuses).
     public let euid: UInt32
@@ -47,6 +49,8 @@ public final class NsenterPlan {
     }
 
     public init(_ command: NsenterCommand, context: HostContext = .live) throws(SwnsError) {
+        // Checked first, before any descriptor of ours can take a number the command line names.
+        statusReports = try command.status.reports()
         let opened = OpenDescriptors()
         defer { opened.closeUnlessKept() }
         let sources = Self.sources(command)

@@ -32,6 +32,19 @@ public enum Kernel {
         }
     }
 
+    /// The file status flags of `fd` (F_GETFL): O_ACCMODE tells how it was opened.
+    public static func fileStatusFlags(_ fd: Int32) throws(SystemError) -> Int32 {
+        let flags = fcntl(fd, F_GETFL)
+        if flags < 0 { throw SystemError("fcntl", "F_GETFL") }
+        return flags
+    }
+
+    /// Sets FD_CLOEXEC on `fd`: exec closes it.
+    public static func setCloseOnExec(_ fd: Int32) throws(SystemError) {
+        let flags = fcntl(fd, F_GETFD)
+        if flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0 { throw SystemError("fcntl", "F_SETFD") }
+    }
+
     /// A second descriptor of the same open file, close-on-exec (F_DUPFD_CLOEXEC).
     public static func duplicate(_ fd: Int32) throws(SystemError) -> Int32 {
         let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)

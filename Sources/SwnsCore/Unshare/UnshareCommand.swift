@@ -49,6 +49,8 @@ public struct UnshareCommand: ToolCommand, Equatable, Sendable {
     public var environment: EnvironmentPolicy = .inherit
     public var hostname: String?
     public var domainname: String?
+    /// `--json-status-fd` and `--info-fd`.
+    public var status = StatusRequest()
     /// The program and its arguments; empty means the shell.
     public var program: [String] = []
 
@@ -130,6 +132,8 @@ public struct UnshareCommand: ToolCommand, Equatable, Sendable {
         case .domainname:
             namespaces.insert(.uts)
             domainname = try Self.utsName(value ?? "", what: "domain name")
+        case .status(let option):
+            try status.apply(option, value)
         case .help:
             action = .help
         case .version:

@@ -3,8 +3,9 @@ import Glibc
 extension UnsharePlan {
     /// The steps in the process that becomes the program, in util-linux's order: its own id maps,
     /// the mounts of the new mount namespace, the root and working directory, capabilities and
-    /// ids, exec.
-    func execute() throws(SwnsError) -> Never {
+    /// ids, exec. `reportsStart`: swunshare itself becomes the program (no --fork), and tells the
+    /// status reports of it just before exec.
+    func execute(reportsStart: Bool) throws(SwnsError) -> Never {
         do {
             if let range = ownUserMap { try IDMapWriter.writeOwn(range, .user) }
             // Since Linux 3.19 an unprivileged process may write gid_map only after denying setgroups.
@@ -18,6 +19,7 @@ extension UnsharePlan {
         }
         try mountFileSystems()
         try switchCredentials()
+        if reportsStart { statusReports.started(pid: Kernel.processID, forked: false) }
         throw program.exec()
     }
 

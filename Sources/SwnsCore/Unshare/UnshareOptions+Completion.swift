@@ -12,6 +12,7 @@ extension UnshareOption: CompletableOptions {
         case .propagation: .words("slave", "shared", "private", "unchanged")
         case .setgroups: .words("allow", "deny")
         case .capability(let option): option.valueCompletion
+        case .status(let option): option.valueCompletion
         case .setuid: .unguessable("uid")
         case .setgid: .unguessable("gid")
         case .monotonic, .boottime: .unguessable("offset (seconds)")

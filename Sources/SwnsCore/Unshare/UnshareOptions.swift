@@ -7,7 +7,10 @@ public enum UnshareOption: OptionTable {
     case owner, setgroups, monotonic, boottime, clearEnv, whitelistEnv
     /// `--keep-caps` and the options of the capability grammar, which swnsenter shares.
     case capability(CapabilityPlan.Option)
-    case hostname, domainname, help, version
+    case hostname, domainname
+    /// `--json-status-fd` and `--info-fd`, which swnsenter shares.
+    case status(StatusRequest.Option)
+    case help, version
 
     public static let table: [OptionSpec<UnshareOption>] =
         NamespaceKind.optionOrder.map { kind in
@@ -72,8 +75,9 @@ public enum UnshareOption: OptionTable {
                        help: "set the hostname in the new UTS namespace (implies --uts)", group: 3),
             OptionSpec(.domainname, long: "domainname", argument: .required, value: "<name>",
                        help: "set the NIS domain name in the new UTS namespace (implies --uts)", group: 3),
-            OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 4),
-            OptionSpec(.version, long: "version", short: "V", help: "display version", group: 4),
+        ] + StatusOptions.specs(group: 4) { .status($0) } + [
+            OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 5),
+            OptionSpec(.version, long: "version", short: "V", help: "display version", group: 5),
         ]
 
     public static let parser = CommandLineParser(options: table)

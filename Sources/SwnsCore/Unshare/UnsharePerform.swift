@@ -7,6 +7,7 @@ extension UnsharePlan {
         // As util-linux: a SIGCHLD that our caller ignores would leave no child to wait for, and
         // would be passed on to the program.
         try? Kernel.setDefaultAction(SIGCHLD)
+        statusReports.keepFromProgram()
         let parent = Kernel.processID
         let helpers = try startHelpers(parent: parent, diagnostics: diagnostics)
         try makeNamespaces(mapper: helpers.mapper)
@@ -14,7 +15,7 @@ extension UnsharePlan {
         guard let fork else {
             try persist(helpers)
             do {
-                try execute()
+                try execute(reportsStart: true)
             } catch {
                 // A step between unsharing and exec failed: nothing of this run persists.
                 helpers.undo?.undo()
@@ -22,7 +23,8 @@ extension UnsharePlan {
             }
         }
         let child = try startChild(fork, helpers: helpers)
-        return try Self.exitStatus(of: child)
+        statusReports.started(pid: child, forked: true)
+        return try exitStatus(of: child)
     }
 
     /// The helpers forked before unsharing, so that they keep the original namespaces: a new mount
@@ -155,7 +157,7 @@ extension UnsharePlan {
             Kernel.close(parentHandle)
         }
         do {
-            try execute()
+            try execute(reportsStart: false)
         } catch {
             // The program never ran: the parent takes the namespace files down again.
             if let setupFailure { try? Kernel.write(setupFailure, [1]) }
@@ -169,19 +171,22 @@ extension UnsharePlan {
 
     /// Waits for the forked child and ends as it did. Beyond util-linux, which keeps waiting for a
     /// stopped child, stops are mirrored, so that a shell gets its prompt back and `fg` continues
-    /// both.
-    static func exitStatus(of child: pid_t) throws(SwnsError) -> Int32 {
+    /// both. The status reports get the status swunshare exits with.
+    func exitStatus(of child: pid_t) throws(SwnsError) -> Int32 {
         switch try Processes.waitMirroringStops(child) {
         case .exited(let status):
+            statusReports.ended(exitCode: status)
             return status
         case .signaled(let signal):
             // util-linux resets the signal's handler before re-raising it, which SIGKILL refuses:
             // a child killed by SIGKILL makes it exit 1 with this message, and so does swunshare.
+            statusReports.ended(exitCode: signal == SIGKILL ? 1 : 128 + signal)
             if signal == SIGKILL { throw SwnsError("sigprocmask unblock failed", errno: EINVAL) }
             try Processes.reraise(signal)
         default:
             break
         }
+        statusReports.ended(exitCode: 1)
         throw SwnsError("child exit failed")
     }
 }

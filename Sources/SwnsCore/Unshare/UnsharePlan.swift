@@ -39,6 +39,8 @@ public struct UnsharePlan: Sendable {
     public let uid: UInt32?
     public let gid: UInt32?
     public let program: Program
+    /// `--json-status-fd` and `--info-fd`, their descriptors checked.
+    public let statusReports: [StatusReport]
     /// The caller's effective uid, for the hints after a refusal.
     public let euid: UInt32
 
@@ -110,6 +112,7 @@ public struct UnsharePlan: Sendable {
         uid = command.uid
         gid = command.gid
         program = Self.program(command, context: context, environment: environment)
+        statusReports = try command.status.reports()
     }
 
     /// The checks between options, as util-linux makes them.

@@ -1,0 +1,18 @@
+/// The rows of bubblewrap's status options in the option tables of swunshare and swnsenter, each
+/// tagged by the tool's own `tag`; what they ask for is a `StatusRequest`.
+public enum StatusOptions {
+    public static func specs<Tag: Sendable>(group: Int, tag: (StatusRequest.Option) -> Tag) -> [OptionSpec<Tag>] {
+        [
+            OptionSpec(tag(.jsonStatus), long: "json-status-fd", argument: .required, value: "<fd>",
+                       help: "write the program's PID and namespaces, then its exit\n  status, as JSON lines to <fd>",
+                       group: group),
+            OptionSpec(tag(.info), long: "info-fd", argument: .required, value: "<fd>",
+                       help: "write the program's PID and namespaces as JSON to <fd>", group: group),
+        ]
+    }
+}
+
+extension StatusRequest.Option {
+    /// What the option's value completes to.
+    public var valueCompletion: CompletionValue? { .unguessable("file descriptor") }
+}

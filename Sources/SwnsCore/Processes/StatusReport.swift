@@ -1,0 +1,113 @@
+import Glibc
+
+/// bubblewrap's `--info-fd` and `--json-status-fd`, for scripts that drive the tools: once the
+/// program's process exists and is in its namespaces, one JSON object on a line of its own with
+/// its PID and the namespaces it is in that are not the caller's; with `--json-status-fd`, when it
+/// has ended, a second one with the status the tool exits with.
+public struct StatusReport: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// `--info-fd`: the first object, then the descriptor is closed.
+        case info
+        /// `--json-status-fd`: the first object, then the exit code when the program has ended.
+        case jsonStatus
+
+        var option: String { self == .info ? "--info-fd" : "--json-status-fd" }
+    }
+
+    public let fd: Int32
+    public let kind: Kind
+    /// The namespaces of the caller, by position in `NamespaceKind.all` (0 where unknown), read
+    /// when the plan is made, before any changes them.
+    let callerNamespaces: [UInt64]
+
+    /// The descriptor must be open for writing now, before anything is made. 0, 1 and 2 are
+    /// taken as bubblewrap takes them: the reports go there too, and they stay open for the program.
+    public init(fd: Int32, kind: Kind) throws(SwnsError) {
+        let flags: Int32
+        do {
+            flags = try Kernel.fileStatusFlags(fd)
+        } catch {
+            throw SwnsError("invalid \(kind.option) \(fd)", error)
+        }
+        guard flags & O_ACCMODE == O_WRONLY || flags & O_ACCMODE == O_RDWR else {
+            throw SwnsError("invalid \(kind.option) \(fd): not open for writing")
+        }
+        self.fd = fd
+        self.kind = kind
+        callerNamespaces = Self.namespaces(forChildren: false)
+    }
+
+    /// The descriptor closes when the program is executed (but 0, 1 and 2, which are its own).
+    public func keepFromProgram() {
+        if fd > 2 { try? Kernel.setCloseOnExec(fd) }
+    }
+
+    /// The first object: `{ "child-pid": PID, "net-namespace": INODE, ... }`, in bubblewrap's
+    /// names, for the program's process `pid` (as the caller sees it); `forked`: it is our child
+    /// (in the namespaces we are in, and those our children enter), else it is this process.
+    public func started(pid: pid_t, forked: Bool) {
+        let program = Self.namespaces(forChildren: forked)
+        var text = "{ \"child-pid\": \(pid)"
+        for (index, kind) in NamespaceKind.all.enumerated().sorted(by: { $0.element.name < $1.element.name })
+        where program[index] != 0 && program[index] != callerNamespaces[index] {
+            text += ", \"\(kind.name)-namespace\": \(program[index])"
+        }
+        write(text + " }\n")
+        if kind == .info { close() }
+    }
+
+    /// The second object, `{ "exit-code": N }`, then the descriptor is closed.
+    public func ended(exitCode: Int32) {
+        guard kind == .jsonStatus else { return }
+        write("{ \"exit-code\": \(exitCode) }\n")
+        close()
+    }
+
+    private func write(_ text: String) { try? Kernel.write(fd, CStrings.bytes(text)) }
+
+    private func close() { if fd > 2 { Kernel.close(fd) } }
+
+    /// This process's namespaces by kind, or those its children enter (pid_for_children,
+    /// time_for_children): a child may exit before its own /proc entries could be read.
+    static func namespaces(forChildren: Bool) -> [UInt64] {
+        NamespaceKind.all.map { kind in
+            let entry = forChildren ? kind.persistEntry : kind.procEntry
+            return (try? Kernel.stat("/proc/self/ns/" + entry))?.inode ?? 0
+        }
+    }
+}
+
+extension [StatusReport] {
+    public func keepFromProgram() { for report in self { report.keepFromProgram() } }
+
+    public func started(pid: pid_t, forked: Bool) { for report in self { report.started(pid: pid, forked: forked) } }
+
+    public func ended(exitCode: Int32) { for report in self { report.ended(exitCode: exitCode) } }
+}
+
+/// The status reports a command line asks for: `--json-status-fd FD` and `--info-fd FD`.
+public struct StatusRequest: Sendable, Equatable {
+    public enum Option: Hashable, Sendable { case jsonStatus, info }
+
+    public var jsonStatusFD: Int32?
+    public var infoFD: Int32?
+
+    public init() {}
+
+    /// A descriptor number, as bubblewrap takes it: decimal, not negative.
+    public mutating func apply(_ option: Option, _ value: String?) throws(SwnsError) {
+        let name = option == .jsonStatus ? "--json-status-fd" : "--info-fd"
+        let fd = try Numbers.checked(value ?? "", "invalid \(name) argument", as: Int32.self)
+        if fd < 0 { throw SwnsError("invalid \(name) argument: '\(value ?? "")'") }
+        if option == .jsonStatus { jsonStatusFD = fd } else { infoFD = fd }
+    }
+
+    /// The reports, their descriptors checked: open, and open for writing.
+    public func reports() throws(SwnsError) -> [StatusReport] {
+        var reports: [StatusReport] = []
+        if let fd = jsonStatusFD { reports.append(try StatusReport(fd: fd, kind: .jsonStatus)) }
+        if let fd = infoFD { reports.append(try StatusReport(fd: fd, kind: .info)) }
+        return reports
+    }
+}
+
