@@ -199,6 +199,9 @@ def main() -> int:
                         help=f"namespace holders for the lsns pairs, two processes each (default: {HOLDERS})")
     parser.add_argument("--args", metavar="ARGS",
                         help="the arguments both tools get, as one shell-quoted string; write --args='...'")
+    parser.add_argument("--our-extra", metavar="ARGS", default="",
+                        help="arguments that only the swns tool gets, before the others (options util-linux lacks, "
+                             "such as --json-status-fd 1)")
     options = parser.parse_args()
 
     if os.geteuid() != 0:
@@ -216,7 +219,8 @@ def main() -> int:
 
     with pair.fixture() as values, open(os.devnull, "wb") as devnull:
         args = [word.format(**values) for word in template]
-        commands = {pair.ours: [ours] + args, os.path.basename(theirs): [theirs] + args}
+        extra = shlex.split(options.our_extra)
+        commands = {pair.ours: [ours] + extra + args, os.path.basename(theirs): [theirs] + args}
         names = list(commands)
         for _ in range(options.warmup):
             for argv in commands.values():

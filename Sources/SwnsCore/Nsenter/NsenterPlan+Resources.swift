@@ -4,11 +4,11 @@ import Glibc
 /// environment, cgroup, owner.
 extension NsenterPlan {
     /// `-r`/`-w`: the target's own (`/proc/PID/root`, `/proc/PID/cwd`) or a path.
-    static func openDirectory(_ choice: NsenterCommand.Directory?, proc: () -> String, entry: String,
+    static func openDirectory(_ choice: NsenterCommand.Directory?, target: TargetProcess?, entry: String,
                               opened: OpenDescriptors) throws(SwnsError) -> Int32? {
         switch choice {
         case nil: return nil
-        case .target: return try opened.open("\(proc())/\(entry)")
+        case .target: return try opened.open("\(proc(target))/\(entry)")
         case .path(let path): return try opened.open(path)
         }
     }
@@ -41,11 +41,11 @@ extension NsenterPlan {
 
     /// The ids to switch to: -S and -G (`follow`: the owner of /proc/PID), else 0 where a user
     /// namespace is entered without preserving the credentials.
-    static func credentials(_ command: NsenterCommand, proc: () -> String,
+    static func credentials(_ command: NsenterCommand, target: TargetProcess?,
                             changesCredentials: Bool) throws(SwnsError) -> (uid: UInt32?, gid: UInt32?) {
         var owner: Kernel.FileStatus?
         if command.uid == .follow || command.gid == .follow {
-            let path = proc()
+            let path = proc(target)
             owner = try SwnsError.wording("cannot stat \(path)") { () throws(SystemError) in try Kernel.stat(path) }
         }
         func id(_ choice: NsenterCommand.ID?, _ followed: UInt32?) -> UInt32? {

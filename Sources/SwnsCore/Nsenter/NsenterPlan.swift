@@ -58,33 +58,30 @@ public final class NsenterPlan {
             try Self.openTarget(target, firstEntry: Self.firstEntry(sources, command), opened: opened)
         }
         self.target = target
-        // The target's /proc folder, made only where a step needs it: a start that enters by
-        // pidfd alone makes no strings (see CStrings).
-        let proc = { target?.procPath ?? "/proc/0" }
         let viaPidfd = target?.pidfd != nil && Self.setnsAcceptsPidfd && !command.userParent
 
-        var namespaces = try Self.openNamespaces(sources, command, proc: proc, viaPidfd: viaPidfd, opened: opened)
+        var namespaces = try Self.openNamespaces(sources, command, target: target, viaPidfd: viaPidfd, opened: opened)
         try Self.addSocketNamespace(command, target: target, to: &namespaces.files, opened: opened)
-        if command.userParent { try Self.replaceUserByParent(&namespaces.files, proc: proc, opened: opened) }
+        if command.userParent { try Self.replaceUserByParent(&namespaces.files, target: target, opened: opened) }
         pidfdMask = namespaces.mask
         files = namespaces.files
         entering = files.reduce(pidfdMask) { $0.union($1.kind.mask) }
         let entersUser = entering.contains(.user)
         changesCredentials = entersUser && !command.preserveCredentials
 
-        rootFD = try Self.openDirectory(command.root, proc: proc, entry: "root", opened: opened)
-        workingDirectoryFD = try Self.openDirectory(command.workingDirectory, proc: proc, entry: "cwd", opened: opened)
+        rootFD = try Self.openDirectory(command.root, target: target, entry: "root", opened: opened)
+        workingDirectoryFD = try Self.openDirectory(command.workingDirectory, target: target, entry: "cwd", opened: opened)
         workingDirectoryInNamespace = command.workingDirectoryInNamespace
         keepsWorkingDirectory = rootFD != nil && workingDirectoryFD == nil && workingDirectoryInNamespace == nil
-        let environment = command.environment ? try Self.readEnvironment(proc()) : nil
-        cgroupProcsFD = command.joinCgroup ? opened.add(try Self.openCgroupProcs(proc())) : nil
+        let environment = command.environment ? try Self.readEnvironment(Self.proc(target)) : nil
+        cgroupProcsFD = command.joinCgroup ? opened.add(try Self.openCgroupProcs(Self.proc(target))) : nil
 
-        (switchUID, switchGID) = try Self.credentials(command, proc: proc, changesCredentials: changesCredentials)
+        (switchUID, switchGID) = try Self.credentials(command, target: target, changesCredentials: changesCredentials)
         try command.capabilities.validate(enteringUserNamespace: entersUser, uid: switchUID)
         capabilities = command.capabilities
         forksForPidNamespace = entering.contains(.pid) && !command.noFork
         euid = context.euid
-        userNamespaceIsOurs = entersUser && Self.isOurUserNamespace(files, proc: proc, viaPidfd: pidfdMask.contains(.user))
+        userNamespaceIsOurs = entersUser && Self.isOurUserNamespace(files, target: target, viaPidfd: pidfdMask.contains(.user))
 
         // Everything under /proc/PID was opened while the pidfd's process was alive, so the PID
         // named that process all along.
@@ -118,6 +115,11 @@ public final class NsenterPlan {
         }
         return sources
     }
+
+    /// The target's /proc folder, made only where a step needs it (a start that enters by pidfd
+    /// alone makes no strings, see CStrings), and passed as the target rather than captured in a
+    /// closure, whose context would have the runtime look its type up at every start.
+    static func proc(_ target: TargetProcess?) -> String { target?.procPath ?? "/proc/0" }
 
     /// The first /proc/PID file util-linux would open, which names a target that is gone.
     static func firstEntry(_ sources: NsenterCommand.Sources, _ command: NsenterCommand) -> String {
@@ -184,7 +186,7 @@ public final class NsenterPlan {
     }
 
     /// The namespace descriptors in setns order, and the target's namespaces entered by pidfd.
-    static func openNamespaces(_ sources: NsenterCommand.Sources, _ command: NsenterCommand, proc: () -> String, viaPidfd: Bool,
+    static func openNamespaces(_ sources: NsenterCommand.Sources, _ command: NsenterCommand, target: TargetProcess?, viaPidfd: Bool,
                                opened: OpenDescriptors) throws(SwnsError)
         -> (mask: NamespaceMask, files: [NamespaceDescriptor]) {
         var mask: NamespaceMask = []
@@ -196,7 +198,7 @@ public final class NsenterPlan {
             case .target where viaPidfd:
                 mask.insert(kind.mask)
             case .target:
-                let path = "\(proc())/ns/\(kind.procEntry)"
+                let path = "\(proc(target))/ns/\(kind.procEntry)"
                 files.append(NamespaceDescriptor(kind: kind, fd: try opened.open(path), origin: path))
             case .file(let path):
                 let fd = try opened.open(path)
@@ -225,13 +227,13 @@ public final class NsenterPlan {
     }
 
     /// `--user-parent`: the parent of the user namespace -U names, or else of the target's.
-    static func replaceUserByParent(_ files: inout [NamespaceDescriptor], proc: () -> String,
+    static func replaceUserByParent(_ files: inout [NamespaceDescriptor], target: TargetProcess?,
                                     opened: OpenDescriptors) throws(SwnsError) {
         let user: Int32
         if let index = files.firstIndex(where: { $0.kind == .user }) {
             user = files.remove(at: index).fd
         } else {
-            user = try opened.open("\(proc())/ns/user")
+            user = try opened.open("\(proc(target))/ns/user")
         }
         let parent = try SwnsError.wording("failed to open parent namespace") { () throws(SystemError) in
             try Kernel.relatedNamespace(user, parent: false)
@@ -254,9 +256,9 @@ public final class NsenterPlan {
     }
 
     /// Whether the user namespace to enter is the one we are in, which setns refuses.
-    static func isOurUserNamespace(_ files: [NamespaceDescriptor], proc: () -> String, viaPidfd: Bool) -> Bool {
+    static func isOurUserNamespace(_ files: [NamespaceDescriptor], target: TargetProcess?, viaPidfd: Bool) -> Bool {
         let ours = NamespaceFiles.inode(path: "/proc/self/ns/user")
-        let entered = viaPidfd ? NamespaceFiles.inode(path: "\(proc())/ns/user")
+        let entered = viaPidfd ? NamespaceFiles.inode(path: "\(proc(target))/ns/user")
             : files.first { $0.kind == .user }.flatMap { NamespaceFiles.inode($0.fd) }
         return ours != nil && ours == entered
     }
