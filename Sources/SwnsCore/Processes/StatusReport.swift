@@ -45,35 +45,70 @@ public struct StatusReport: Sendable, Equatable {
     /// The first object: `{ "child-pid": PID, "net-namespace": INODE, ... }`, in bubblewrap's
     /// names, for the program's process `pid` (as the caller sees it); `forked`: it is our child
     /// (in the namespaces we are in, and those our children enter), else it is this process.
+    /// Written as bytes, without interpolation or sorting, which would page in more of the
+    /// runtime at the moment the program starts.
     public func started(pid: pid_t, forked: Bool) {
         let program = Self.namespaces(forChildren: forked)
-        var text = "{ \"child-pid\": \(pid)"
-        for (index, kind) in NamespaceKind.all.enumerated().sorted(by: { $0.element.name < $1.element.name })
-        where program[index] != 0 && program[index] != callerNamespaces[index] {
-            text += ", \"\(kind.name)-namespace\": \(program[index])"
+        var line: [UInt8] = []
+        line.reserveCapacity(320)
+        Self.append("{ \"child-pid\": ", to: &line)
+        Self.append(number: UInt64(pid), to: &line)
+        for index in NamespaceKind.all.indices where program[index] != 0 && program[index] != callerNamespaces[index] {
+            Self.append(", \"", to: &line)
+            for byte in NamespaceKind.all[index].name.utf8 { line.append(byte) }
+            Self.append("-namespace\": ", to: &line)
+            Self.append(number: program[index], to: &line)
         }
-        write(text + " }\n")
+        Self.append(" }\n", to: &line)
+        try? Kernel.write(fd, line)
         if kind == .info { close() }
     }
 
     /// The second object, `{ "exit-code": N }`, then the descriptor is closed.
     public func ended(exitCode: Int32) {
         guard kind == .jsonStatus else { return }
-        write("{ \"exit-code\": \(exitCode) }\n")
+        var line: [UInt8] = []
+        Self.append("{ \"exit-code\": ", to: &line)
+        Self.append(number: UInt64(max(exitCode, 0)), to: &line)
+        Self.append(" }\n", to: &line)
+        try? Kernel.write(fd, line)
         close()
     }
 
-    private func write(_ text: String) { try? Kernel.write(fd, CStrings.bytes(text)) }
-
     private func close() { if fd > 2 { Kernel.close(fd) } }
+
+    private static func append(_ text: StaticString, to line: inout [UInt8]) {
+        line.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func append(number: UInt64, to line: inout [UInt8]) {
+        let start = line.count
+        var rest = number
+        repeat {
+            line.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        line[start...].reverse()
+    }
 
     /// This process's namespaces by kind, or those its children enter (pid_for_children,
     /// time_for_children): a child may exit before its own /proc entries could be read.
     static func namespaces(forChildren: Bool) -> [UInt64] {
-        NamespaceKind.all.map { kind in
-            let entry = forChildren ? kind.persistEntry : kind.procEntry
-            return (try? Kernel.stat("/proc/self/ns/" + entry))?.inode ?? 0
+        var inodes = [UInt64](repeating: 0, count: NamespaceKind.all.count)
+        guard let directory = try? Kernel.open("/proc/self/ns", O_RDONLY | O_DIRECTORY) else { return inodes }
+        defer { Kernel.close(directory) }
+        var name = [CChar](repeating: 0, count: 32)
+        for index in NamespaceKind.all.indices {
+            let kind = NamespaceKind.all[index]
+            var length = 0
+            for byte in (forChildren ? kind.persistEntry : kind.procEntry).utf8 where length < name.count - 1 {
+                name[length] = CChar(bitPattern: byte)
+                length += 1
+            }
+            name[length] = 0
+            inodes[index] = (try? Kernel.fstatat(directory, name))?.inode ?? 0
         }
+        return inodes
     }
 }
 
@@ -96,9 +131,10 @@ public struct StatusRequest: Sendable, Equatable {
 
     /// A descriptor number, as bubblewrap takes it: decimal, not negative.
     public mutating func apply(_ option: Option, _ value: String?) throws(SwnsError) {
-        let name = option == .jsonStatus ? "--json-status-fd" : "--info-fd"
-        let fd = try Numbers.checked(value ?? "", "invalid \(name) argument", as: Int32.self)
-        if fd < 0 { throw SwnsError("invalid \(name) argument: '\(value ?? "")'") }
+        let text = value ?? ""
+        guard let fd = CNumber.parse(text.utf8).fitting(Int32.self), fd >= 0 else {
+            throw SwnsError("invalid \(option == .jsonStatus ? "--json-status-fd" : "--info-fd") argument: '\(text)'")
+        }
         if option == .jsonStatus { jsonStatusFD = fd } else { infoFD = fd }
     }
 
