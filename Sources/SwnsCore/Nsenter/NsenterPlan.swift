@@ -34,7 +34,7 @@ public final class NsenterPlan {
     public let capabilities: CapabilityPlan
     public let program: Program
     /// `--json-status-fd` and `--info-fd`, their descriptors checked.
-    public let statusReports: [StatusReport]
+    public let statusReports: StatusReports
     /// For the hints after a refusal: our effective uid, and whether the user namespace to enter
     /// is our own (which setns refuses).
     public let euid: UInt32
@@ -134,13 +134,13 @@ public final class NsenterPlan {
                            opened: OpenDescriptors) throws(SwnsError) -> TargetProcess {
         let pid = target.pid
         func unusable(_ error: SystemError) throws(SwnsError) -> Int32? {
-            if error.errno == ESRCH, target.inode != nil {
-                throw SwnsError("failed to obtain a valid file descriptor for PID \(pid)", error,
-                                hint: "no process has PID \(pid) (it may have exited)")
-            }
             if error.errno == ESRCH {
-                throw SwnsError("cannot open /proc/\(pid)/\(firstEntry())", errno: ENOENT,
-                                hint: "no process has PID \(pid) (it may have exited)")
+                let gone = "no process has PID \(pid) (it may have exited)"
+                // PID:INODE fails as util-linux 2.42's pidfd step; a PID alone as its first open.
+                if target.inode != nil {
+                    throw SwnsError("failed to obtain a valid file descriptor for PID \(pid)", error, hint: gone)
+                }
+                throw SwnsError("cannot open /proc/\(pid)/\(firstEntry())", errno: ENOENT, hint: gone)
             }
             if error.errno == ENOSYS { return nil }
             throw SwnsError("pidfd_open \(pid) failed", error)

@@ -40,7 +40,7 @@ public struct UnsharePlan: Sendable {
     public let gid: UInt32?
     public let program: Program
     /// `--json-status-fd` and `--info-fd`, their descriptors checked.
-    public let statusReports: [StatusReport]
+    public let statusReports: StatusReports
     /// The caller's effective uid, for the hints after a refusal.
     public let euid: UInt32
 

@@ -3,43 +3,42 @@ import Glibc
 /// bubblewrap's `--info-fd` and `--json-status-fd`, for scripts that drive the tools: once the
 /// program's process exists and is in its namespaces, one JSON object on a line of its own with
 /// its PID and the namespaces it is in that are not the caller's; with `--json-status-fd`, when it
-/// has ended, a second one with the status the tool exits with.
-public struct StatusReport: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        /// `--info-fd`: the first object, then the descriptor is closed.
-        case info
-        /// `--json-status-fd`: the first object, then the exit code when the program has ended.
-        case jsonStatus
-
-        var option: String { self == .info ? "--info-fd" : "--json-status-fd" }
+/// has ended, a second one with the status the tool exits with. The line is made once for all the
+/// descriptors.
+public struct StatusReports: Sendable, Equatable {
+    public struct Descriptor: Sendable, Equatable {
+        public let fd: Int32
+        /// `--info-fd`: the first object, then the descriptor is closed; `--json-status-fd`: the
+        /// first object, then the exit code when the program has ended.
+        public let option: StatusRequest.Option
     }
 
-    public let fd: Int32
-    public let kind: Kind
+    public let descriptors: [Descriptor]
     /// The namespaces of the caller, by position in `NamespaceKind.all` (0 where unknown), read
-    /// when the plan is made, before any changes them.
+    /// when the plan is made, before any changes them; none when no report is asked for.
     let callerNamespaces: [UInt64]
 
-    /// The descriptor must be open for writing now, before anything is made. 0, 1 and 2 are
+    /// Each descriptor must be open for writing now, before anything is made. 0, 1 and 2 are
     /// taken as bubblewrap takes them: the reports go there too, and they stay open for the program.
-    public init(fd: Int32, kind: Kind) throws(SwnsError) {
-        let flags: Int32
-        do {
-            flags = try Kernel.fileStatusFlags(fd)
-        } catch {
-            throw SwnsError("invalid \(kind.option) \(fd)", error)
+    init(_ requested: [Descriptor]) throws(SwnsError) {
+        for descriptor in requested {
+            let flags: Int32
+            do {
+                flags = try Kernel.fileStatusFlags(descriptor.fd)
+            } catch {
+                throw SwnsError("invalid \(descriptor.option.name) \(descriptor.fd)", error)
+            }
+            guard flags & O_ACCMODE == O_WRONLY || flags & O_ACCMODE == O_RDWR else {
+                throw SwnsError("invalid \(descriptor.option.name) \(descriptor.fd): not open for writing")
+            }
         }
-        guard flags & O_ACCMODE == O_WRONLY || flags & O_ACCMODE == O_RDWR else {
-            throw SwnsError("invalid \(kind.option) \(fd): not open for writing")
-        }
-        self.fd = fd
-        self.kind = kind
-        callerNamespaces = Self.namespaces(forChildren: false)
+        descriptors = requested
+        callerNamespaces = requested.isEmpty ? [] : Self.namespaces(forChildren: false)
     }
 
-    /// The descriptor closes when the program is executed (but 0, 1 and 2, which are its own).
+    /// The descriptors close when the program is executed (but 0, 1 and 2, which are its own).
     public func keepFromProgram() {
-        if fd > 2 { try? Kernel.setCloseOnExec(fd) }
+        for descriptor in descriptors where descriptor.fd > 2 { try? Kernel.setCloseOnExec(descriptor.fd) }
     }
 
     /// The first object: `{ "child-pid": PID, "net-namespace": INODE, ... }`, in bubblewrap's
@@ -48,6 +47,7 @@ public struct StatusReport: Sendable, Equatable {
     /// Written as bytes, without interpolation or sorting, which would page in more of the
     /// runtime at the moment the program starts.
     public func started(pid: pid_t, forked: Bool) {
+        if descriptors.isEmpty { return }
         let program = Self.namespaces(forChildren: forked)
         var line: [UInt8] = []
         line.reserveCapacity(320)
@@ -60,22 +60,26 @@ public struct StatusReport: Sendable, Equatable {
             Self.append(number: program[index], to: &line)
         }
         Self.append(" }\n", to: &line)
-        try? Kernel.write(fd, line)
-        if kind == .info { close() }
+        for descriptor in descriptors { try? Kernel.write(descriptor.fd, line) }
+        close(.info)
     }
 
-    /// The second object, `{ "exit-code": N }`, then the descriptor is closed.
+    /// The second object, `{ "exit-code": N }`, then the descriptors are closed.
     public func ended(exitCode: Int32) {
-        guard kind == .jsonStatus else { return }
+        var any = false
+        for descriptor in descriptors where descriptor.option == .jsonStatus { any = true }
+        guard any else { return }
         var line: [UInt8] = []
         Self.append("{ \"exit-code\": ", to: &line)
         Self.append(number: UInt64(max(exitCode, 0)), to: &line)
         Self.append(" }\n", to: &line)
-        try? Kernel.write(fd, line)
-        close()
+        for descriptor in descriptors where descriptor.option == .jsonStatus { try? Kernel.write(descriptor.fd, line) }
+        close(.jsonStatus)
     }
 
-    private func close() { if fd > 2 { Kernel.close(fd) } }
+    private func close(_ option: StatusRequest.Option) {
+        for descriptor in descriptors where descriptor.option == option && descriptor.fd > 2 { Kernel.close(descriptor.fd) }
+    }
 
     private static func append(_ text: StaticString, to line: inout [UInt8]) {
         line.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -112,17 +116,14 @@ public struct StatusReport: Sendable, Equatable {
     }
 }
 
-extension [StatusReport] {
-    public func keepFromProgram() { for report in self { report.keepFromProgram() } }
-
-    public func started(pid: pid_t, forked: Bool) { for report in self { report.started(pid: pid, forked: forked) } }
-
-    public func ended(exitCode: Int32) { for report in self { report.ended(exitCode: exitCode) } }
-}
-
 /// The status reports a command line asks for: `--json-status-fd FD` and `--info-fd FD`.
 public struct StatusRequest: Sendable, Equatable {
-    public enum Option: Hashable, Sendable { case jsonStatus, info }
+    public enum Option: Hashable, Sendable {
+        case jsonStatus, info
+
+        /// The option's long name, for messages.
+        var name: String { self == .info ? "--info-fd" : "--json-status-fd" }
+    }
 
     public var jsonStatusFD: Int32?
     public var infoFD: Int32?
@@ -133,17 +134,16 @@ public struct StatusRequest: Sendable, Equatable {
     public mutating func apply(_ option: Option, _ value: String?) throws(SwnsError) {
         let text = value ?? ""
         guard let fd = CNumber.parse(text.utf8).fitting(Int32.self), fd >= 0 else {
-            throw SwnsError("invalid \(option == .jsonStatus ? "--json-status-fd" : "--info-fd") argument: '\(text)'")
+            throw SwnsError("invalid \(option.name) argument: '\(text)'")
         }
         if option == .jsonStatus { jsonStatusFD = fd } else { infoFD = fd }
     }
 
     /// The reports, their descriptors checked: open, and open for writing.
-    public func reports() throws(SwnsError) -> [StatusReport] {
-        var reports: [StatusReport] = []
-        if let fd = jsonStatusFD { reports.append(try StatusReport(fd: fd, kind: .jsonStatus)) }
-        if let fd = infoFD { reports.append(try StatusReport(fd: fd, kind: .info)) }
-        return reports
+    public func reports() throws(SwnsError) -> StatusReports {
+        var requested: [StatusReports.Descriptor] = []
+        if let fd = jsonStatusFD { requested.append(.init(fd: fd, option: .jsonStatus)) }
+        if let fd = infoFD { requested.append(.init(fd: fd, option: .info)) }
+        return try StatusReports(requested)
     }
 }
-
