@@ -6,7 +6,7 @@ public struct CapabilityPlan: Equatable, Sendable {
     /// `--ambient-caps`, `--keep-caps` and `--no-new-privs`.
     public enum Option: Hashable, Sendable { case drop, add, bounding, inheritable, ambient, keepPermitted, noNewPrivs }
 
-    public struct Step: Equatable, Sendable {
+    public struct Change: Equatable, Sendable {
         public var option: Option
         /// The capabilities named, as a mask, and whether they are added (`+`) or removed (`-`).
         public var mask: UInt64
@@ -16,16 +16,16 @@ public struct CapabilityPlan: Equatable, Sendable {
         public var all: Bool
     }
 
-    public private(set) var steps: [Step] = []
+    public private(set) var changes: [Change] = []
     public var noNewPrivs = false
 
     public init() {}
 
     /// `--keep-caps` was given.
-    public var keepsPermitted: Bool { steps.contains { $0.option == .keepPermitted } }
+    public var keepsPermitted: Bool { changes.contains { $0.option == .keepPermitted } }
 
     /// No capability option, apart from --keep-caps, which util-linux does not count as one.
-    public var isEmpty: Bool { steps.allSatisfy { $0.option == .keepPermitted } && !noNewPrivs }
+    public var isEmpty: Bool { changes.allSatisfy { $0.option == .keepPermitted } && !noNewPrivs }
 
     /// One option of the grammar as the command line gives it, in its place among the others.
     public mutating func apply(_ option: Option, _ value: String?) throws(SwnsError) {
@@ -56,9 +56,9 @@ public struct CapabilityPlan: Equatable, Sendable {
                 // libcap would take some blanks (after the name) and not others: none, quoted.
                 throw SwnsError("unknown capability: '\(text)'")
             } else if text.lowercased() == "all" {
-                steps.append(Step(option: option, mask: Capability.all, add: add, all: true))
+                changes.append(Change(option: option, mask: Capability.all, add: add, all: true))
             } else if let value = Capability.number(String(text)) {
-                steps.append(Step(option: option, mask: UInt64(1) << UInt64(value), add: add, all: false))
+                changes.append(Change(option: option, mask: UInt64(1) << UInt64(value), add: add, all: false))
             } else {
                 throw SwnsError("unknown capability: \(text)")
             }
@@ -68,7 +68,7 @@ public struct CapabilityPlan: Equatable, Sendable {
     /// `--keep-caps`, in its place among the other options: with a new or entered user namespace,
     /// the capabilities permitted at that point become inheritable and ambient.
     public mutating func keepPermitted() {
-        steps.append(Step(option: .keepPermitted, mask: Capability.all, add: true, all: true))
+        changes.append(Change(option: .keepPermitted, mask: Capability.all, add: true, all: true))
     }
 
     /// What the process holds right after it makes or enters a user namespace: every capability
@@ -77,11 +77,13 @@ public struct CapabilityPlan: Equatable, Sendable {
         CapabilitySets(bounding: Capability.all, permitted: Capability.all, effective: Capability.all)
     }
 
-    /// Checks the plan against what the process will hold once its namespaces are made or entered:
-    /// everything in a new or entered user namespace, else what it holds now.
-    public func validate(enteringUserNamespace: Bool, uid: UInt32?) throws(SwnsError) {
-        guard !steps.isEmpty else { return }
+    /// Checks the plan against what the program's process will hold once its namespaces are made
+    /// or entered (everything in a new or entered user namespace, else what we hold now), and
+    /// returns that start and the sets the plan makes of it (nil when it names no capability).
+    public func resolveForProgram(enteringUserNamespace: Bool, uid: UInt32?) throws(SwnsError)
+        -> (start: CapabilitySets, sets: CapabilitySets?) {
+        guard !changes.isEmpty else { return (CapabilitySets(), nil) }
         let start = enteringUserNamespace ? Self.inNewUserNamespace : CapabilitySets.current()
-        _ = try resolve(from: start, userNamespace: enteringUserNamespace, uid: uid)
+        return (start, try resolve(from: start, userNamespace: enteringUserNamespace, uid: uid))
     }
 }

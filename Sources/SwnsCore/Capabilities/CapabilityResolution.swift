@@ -1,6 +1,6 @@
-/// The sets a capability plan asks for, worked out step by step from what the process holds.
+/// The sets a capability plan asks for, worked out change by change from what the process holds.
 extension CapabilityPlan {
-    /// The sets so far, and what the steps so far named: named capabilities are honoured or
+    /// The sets so far, and what the changes so far named: named capabilities are honoured or
     /// refused, where `all` takes what can be had.
     struct Resolution {
         let start: CapabilitySets
@@ -24,13 +24,13 @@ extension CapabilityPlan {
                         uid: UInt32? = nil) throws(SwnsError) -> CapabilitySets {
         let leavesRoot = (uid ?? 0) != 0
         var state = Resolution(start)
-        for step in steps {
-            switch step.option {
-            case .drop: state.drop(step.mask)
-            case .add: try state.add(step)
-            case .bounding: try state.changeBounding(step)
-            case .inheritable: state.changeInheritable(step)
-            case .ambient: try state.changeAmbient(step)
+        for change in changes {
+            switch change.option {
+            case .drop: state.drop(change.mask)
+            case .add: try state.add(change)
+            case .bounding: try state.changeBounding(change)
+            case .inheritable: state.changeInheritable(change)
+            case .ambient: try state.changeAmbient(change)
             case .noNewPrivs: continue
             case .keepPermitted:
                 // As in util-linux, leaving user ID 0 empties the permitted set first, so there is
@@ -61,13 +61,13 @@ extension CapabilityPlan.Resolution {
         namedAmbient &= ~mask
     }
 
-    /// What can still be had of `step`'s capabilities: for `all`, less what the bounding set has lost.
-    func reachable(_ step: CapabilityPlan.Step) -> UInt64 {
-        step.all ? step.mask & sets.permitted & ~droppedFromBounding : step.mask
+    /// What can still be had of `change`'s capabilities: for `all`, less what the bounding set has lost.
+    func reachable(_ change: CapabilityPlan.Change) -> UInt64 {
+        change.all ? change.mask & sets.permitted & ~droppedFromBounding : change.mask
     }
 
-    mutating func add(_ step: CapabilityPlan.Step) throws(SwnsError) {
-        let mask = reachable(step)
+    mutating func add(_ change: CapabilityPlan.Change) throws(SwnsError) {
+        let mask = reachable(change)
         if mask & droppedFromBounding != 0 {
             throw SwnsError("capability \(Capability.firstName(mask & droppedFromBounding)) is both added and dropped from the bounding set")
         }
@@ -80,12 +80,12 @@ extension CapabilityPlan.Resolution {
         sets.effective |= mask
         sets.inheritable |= mask
         sets.ambient |= mask
-        if !step.all { added |= mask }
+        if !change.all { added |= mask }
     }
 
-    mutating func changeBounding(_ step: CapabilityPlan.Step) throws(SwnsError) {
-        if step.add {
-            let gone = step.all ? 0 : step.mask & ~sets.bounding
+    mutating func changeBounding(_ change: CapabilityPlan.Change) throws(SwnsError) {
+        if change.add {
+            let gone = change.all ? 0 : change.mask & ~sets.bounding
             if gone & droppedFromBounding != 0 {
                 throw SwnsError("cannot add capability \(Capability.firstName(gone & droppedFromBounding)) to the bounding set: it has been dropped")
             }
@@ -94,41 +94,41 @@ extension CapabilityPlan.Resolution {
             }
             return
         }
-        if step.mask & added != 0 {
-            throw SwnsError("capability \(Capability.firstName(step.mask & added)) is both added and dropped from the bounding set")
+        if change.mask & added != 0 {
+            throw SwnsError("capability \(Capability.firstName(change.mask & added)) is both added and dropped from the bounding set")
         }
-        sets.bounding &= ~step.mask
-        droppedFromBounding |= step.mask
+        sets.bounding &= ~change.mask
+        droppedFromBounding |= change.mask
     }
 
-    mutating func changeInheritable(_ step: CapabilityPlan.Step) {
-        if step.add {
-            sets.inheritable |= step.mask
-            if !step.all { namedInheritable |= step.mask }
+    mutating func changeInheritable(_ change: CapabilityPlan.Change) {
+        if change.add {
+            sets.inheritable |= change.mask
+            if !change.all { namedInheritable |= change.mask }
             return
         }
-        sets.inheritable &= ~step.mask
-        sets.ambient &= ~step.mask
-        namedInheritable &= ~step.mask
-        namedAmbient &= ~step.mask
-        added &= ~step.mask
+        sets.inheritable &= ~change.mask
+        sets.ambient &= ~change.mask
+        namedInheritable &= ~change.mask
+        namedAmbient &= ~change.mask
+        added &= ~change.mask
     }
 
-    mutating func changeAmbient(_ step: CapabilityPlan.Step) throws(SwnsError) {
-        if step.add {
-            let mask = reachable(step)
+    mutating func changeAmbient(_ change: CapabilityPlan.Change) throws(SwnsError) {
+        if change.add {
+            let mask = reachable(change)
             let outside = mask & ~sets.permitted
             if outside != 0 {
                 throw SwnsError("capability \(Capability.firstName(outside)) cannot be ambient: it is not permitted")
             }
             sets.inheritable |= mask
             sets.ambient |= mask
-            if !step.all { namedAmbient |= mask }
+            if !change.all { namedAmbient |= mask }
             return
         }
-        sets.ambient &= ~step.mask
-        namedAmbient &= ~step.mask
-        added &= ~step.mask
+        sets.ambient &= ~change.mask
+        namedAmbient &= ~change.mask
+        added &= ~change.mask
     }
 
     /// Dropping from the bounding set needs CAP_SETPCAP.

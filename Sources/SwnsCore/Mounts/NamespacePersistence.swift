@@ -15,21 +15,20 @@ public enum NamespacePersistence {
         }
     }
 
-    /// Binds /proc/PID/ns/TYPE onto each target; when one fails, the ones already bound are
-    /// unmounted again, so that a failure leaves nothing behind.
-    public static func bind(pid: pid_t, targets: [NamespaceKind: String]) throws(SwnsError) {
-        var bound: [String] = []
-        for kind in NamespaceKind.all {
-            guard let target = targets[kind] else { continue }
+    /// Binds /proc/PID/ns/TYPE onto each target, in order, and tells `bound` of each; when one
+    /// fails, the ones already bound are unmounted again, so that a failure leaves nothing behind.
+    public static func bind(pid: pid_t, _ targets: [(kind: NamespaceKind, target: String)],
+                            bound: (Int) -> Void = { _ in }) throws(SwnsError) {
+        for (index, (kind, target)) in targets.enumerated() {
             let source = "/proc/\(pid)/ns/\(kind.persistEntry)"
             do {
                 try Kernel.mount(source, on: target, type: nil, flags: .bind)
             } catch {
-                for path in bound.reversed() { try? Kernel.unmount(path) }
+                for earlier in targets[..<index].reversed() { try? Kernel.unmount(earlier.target) }
                 throw SwnsError("mount \(source) on \(target) failed", error,
                                 hint: hintAfterBindFailure(error, kind: kind, target: target))
             }
-            bound.append(target)
+            bound(index)
         }
     }
 

@@ -1,87 +1,137 @@
 import Glibc
 
 extension NsenterPlan {
-    /// Carries out the plan in util-linux's order. Returns the exit status when swnsenter forked
-    /// and waited for the program; otherwise it ends in exec, or throws.
+    /// Carries out the plan's steps. Returns the exit status when swnsenter forked and waited for
+    /// the program; otherwise it ends in exec, or throws.
     public func perform() throws(SwnsError) -> Int32 {
-        // Entering a user namespace drops the supplementary groups: setgroups is tried before
-        // (where we are privileged) and after (where we may have become so); only both failing
-        // is an error.
-        let setgroupsFailedBefore = changesCredentials && (try? Kernel.dropSupplementaryGroups()) == nil
         statusReports.keepFromProgram()
-        try enterNamespaces()
-        try changeDirectories()
-        if let cgroupProcsFD {
-            let pid = Kernel.processID
-            try SwnsError.wording("write cgroup.procs (\(pid)) failed") { () throws(SystemError) in
-                try Kernel.write(cgroupProcsFD, Array(String(pid).utf8))
+        var run = NsenterRun(plan: self, log: StepLog.fromEnvironment())
+        return try run.walk()
+    }
+}
+
+/// One run of a plan: the caller's steps, then, after a fork into the PID namespace, the child's
+/// in the child while the caller waits.
+struct NsenterRun {
+    let plan: NsenterPlan
+    let log: StepLog
+    /// Refused setns steps of the first pass, made again after the user namespace.
+    var retries: [Step] = []
+    /// The first attempt at dropping the supplementary groups was refused: the second must not be.
+    var groupsRefused = false
+    /// The working directory opened before the chroot, to go back to.
+    var keptDirectory: Int32?
+
+    mutating func walk() throws(SwnsError) -> Int32 {
+        for step in plan.steps where step.process == .caller {
+            if case .setns(_, _, _, retried: true) = step.action {} else { try flushRetries() }
+            switch step.action {
+            case .setns(let fd, let mask, let source, let retried):
+                do {
+                    try enter(fd, mask, source)
+                } catch where retried {
+                    retries.append(step)
+                    continue
+                }
+                log.record(step)
+                if !retried { try flushRetries() }
+                continue
+            case .fork(.child):
+                log.record(step)
+                // A caller that ignores SIGCHLD would leave nothing to wait for.
+                try? Kernel.setDefaultAction(SIGCHLD)
+                let child = try Processes.fork()
+                if child > 0 {
+                    plan.statusReports.started(pid: child, forked: true)
+                    log.record(Step(.caller, .wait))
+                    return try plan.continueAsParent(of: child)
+                }
+                try walkChild()
+            case .exec:
+                log.record(step)
+                plan.statusReports.started(pid: Kernel.processID, forked: false)
+                throw plan.program.exec()
+            default:
+                try perform(step.action)
             }
+            log.record(step)
         }
-        if forksForPidNamespace {
-            // A caller that ignores SIGCHLD would leave nothing to wait for.
-            try? Kernel.setDefaultAction(SIGCHLD)
-            let child = try Processes.fork()
-            if child > 0 {
-                statusReports.started(pid: child, forked: true)
-                return try continueAsParent(of: child)
-            }
-        }
-        try switchCredentials(setgroupsFailedBefore: setgroupsFailedBefore)
-        if !forksForPidNamespace { statusReports.started(pid: Kernel.processID, forked: false) }
-        throw program.exec()
+        throw SwnsError("the plan ends without exec")
     }
 
-    /// Two passes: everything but the user namespace first, failures tolerated (entering them
-    /// first deprivileges a root caller last); then the user namespace and whatever failed,
-    /// failures fatal (entering it first gives an unprivileged caller the rights for the rest).
-    func enterNamespaces() throws(SwnsError) {
-        var pendingMask = pidfdMask
-        if let target, let pidfd = target.pidfd, !pendingMask.subtracting(.user).isEmpty,
-           (try? Kernel.setns(pidfd, pendingMask.subtracting(.user), name: "pidfd of \(target.pid)")) != nil {
-            pendingMask = pendingMask.intersection(.user)
+    /// The child's steps, in the child.
+    private mutating func walkChild() throws(SwnsError) -> Never {
+        for step in plan.steps where step.process == .child {
+            if case .exec = step.action {
+                log.record(step)
+                throw plan.program.exec()
+            }
+            try perform(step.action)
+            log.record(step)
         }
-        var pending: [NamespaceDescriptor] = []
-        for file in files {
-            if file.kind != .user, (try? Kernel.setns(file.fd, file.kind.mask, name: file.origin)) != nil { continue }
-            pending.append(file)
-        }
+        throw SwnsError("the plan ends without exec")
+    }
 
-        if let user = pending.first(where: { $0.kind == .user }) {
-            try enter(user.fd, .user, name: user.origin, what: "namespace 'ns/user'")
-        }
-        if let target, let pidfd = target.pidfd, !pendingMask.isEmpty {
-            try enter(pidfd, pendingMask, name: "pidfd of \(target.pid)", what: "namespaces")
-        }
-        for file in pending where file.kind != .user {
-            try enter(file.fd, file.kind.mask, name: file.origin, what: "namespace 'ns/\(file.kind.procEntry)'")
+    private mutating func flushRetries() throws(SwnsError) {
+        let pending = retries
+        retries = []
+        for step in pending {
+            guard case .setns(let fd, let mask, let source, _) = step.action else { continue }
+            try enter(fd, mask, source)
+            log.record(step)
         }
     }
 
-    private func enter(_ fd: Int32, _ mask: NamespaceMask, name: @autoclosure () -> String,
-                       what: @autoclosure () -> String) throws(SwnsError) {
+    private func enter(_ fd: Int32, _ mask: NamespaceMask, _ source: StepAction.SetnsSource) throws(SwnsError) {
+        let what: String
+        switch source {
+        case .pidfd: what = "namespaces"
+        case .file: what = "namespace 'ns/\(NamespaceKind.all.first { $0.mask == mask }?.procEntry ?? "")'"
+        }
         do {
-            try Kernel.setns(fd, mask, name: name())
+            switch source {
+            case .pidfd(let pid): try Kernel.setns(fd, mask, name: "pidfd of \(pid)")
+            case .file(let origin): try Kernel.setns(fd, mask, name: origin)
+            }
         } catch {
-            throw SwnsError("reassociate to \(what()) failed", error).withHint(NsenterHints.afterSetnsFailure(error, plan: self))
+            throw SwnsError("reassociate to \(what) failed", error).withHint(NsenterHints.afterSetnsFailure(error, plan: plan))
         }
     }
 
-    /// chroot, then the working directory: -w's descriptor, -W's path inside, or the one we had
-    /// (kept across the chroot, as util-linux does).
-    func changeDirectories() throws(SwnsError) {
-        var workingDirectory = workingDirectoryFD
-        if keepsWorkingDirectory { workingDirectory = try openWorkingDirectory(".") }
-        if let rootFD {
+    private mutating func perform(_ action: StepAction) throws(SwnsError) {
+        switch action {
+        case .dropGroups(tolerated: true):
+            do {
+                try Kernel.dropSupplementaryGroups()
+            } catch where groupsRefused {
+                throw SwnsError("setgroups failed", error).withHint(NsenterHints.afterSetgroupsFailure(error))
+            } catch {
+                groupsRefused = true
+            }
+        case .keepWorkingDirectory:
+            keptDirectory = try openWorkingDirectory(".")
+        case .chrootToDescriptor(let fd, _):
             try SwnsError.wording("change directory by root file descriptor failed") { () throws(SystemError) in
-                try Kernel.fchdir(rootFD)
+                try Kernel.fchdir(fd)
             }
             try SwnsError.wording("chroot failed") { () throws(SystemError) in try Kernel.chroot(".") }
-        }
-        if let directory = workingDirectoryInNamespace { workingDirectory = try openWorkingDirectory(directory) }
-        if let workingDirectory {
-            try SwnsError.wording("change directory by working directory file descriptor failed") { () throws(SystemError) in
-                try Kernel.fchdir(workingDirectory)
+        case .changeDirectory(let directory):
+            let fd: Int32
+            switch directory {
+            case .descriptor(let descriptor, _): fd = descriptor
+            case .inNamespace(let path): fd = try openWorkingDirectory(path)
+            case .kept: fd = keptDirectory ?? -1
             }
+            try SwnsError.wording("change directory by working directory file descriptor failed") { () throws(SystemError) in
+                try Kernel.fchdir(fd)
+            }
+        case .joinCgroup(let fd, _):
+            let pid = Kernel.processID
+            try SwnsError.wording("write cgroup.procs (\(pid)) failed") { () throws(SystemError) in
+                try Kernel.write(fd, Array(String(pid).utf8))
+            }
+        default:
+            _ = try action.performShared()
         }
     }
 
@@ -90,22 +140,9 @@ extension NsenterPlan {
             try Kernel.open(path, O_RDONLY)
         }
     }
+}
 
-    /// Capabilities and ids in the kernel's order, as in swunshare.
-    func switchCredentials(setgroupsFailedBefore: Bool) throws(SwnsError) {
-        let sets = try capabilities.prepare(enteringUserNamespace: entering.contains(.user), uid: switchUID)
-        if let gid = switchGID {
-            do {
-                try Kernel.dropSupplementaryGroups()
-            } catch where setgroupsFailedBefore {
-                throw SwnsError("setgroups failed", error).withHint(NsenterHints.afterSetgroupsFailure(error))
-            } catch {}
-            try ProcessCredentials.setgid(gid)
-        }
-        if let uid = switchUID { try ProcessCredentials.setuid(uid) }
-        try capabilities.applyAfterCredentials(sets)
-    }
-
+extension NsenterPlan {
     /// util-linux's continue_as_child: wait, stop when the child stops and continue it when we
     /// are continued, then exit as it did. The status reports get the status swnsenter exits with.
     func continueAsParent(of child: pid_t) throws(SwnsError) -> Int32 {

@@ -13,6 +13,15 @@ extension NsenterPlan {
         }
     }
 
+    /// The directory of `-r`/`-w` as the steps name it.
+    static func directoryName(_ choice: NsenterCommand.Directory?, target: TargetProcess?, entry: String) -> String? {
+        switch choice {
+        case nil: nil
+        case .target: "\(proc(target))/\(entry)"
+        case .path(let path): path
+        }
+    }
+
     /// `-e`: the target's environment, /proc/PID/environ.
     static func readEnvironment(_ proc: String) throws(SwnsError) -> [String] {
         let path = "\(proc)/environ"
@@ -26,7 +35,7 @@ extension NsenterPlan {
     /// cgroup.procs of the target's cgroup (cgroup v2), opened for the join after entering, below
     /// where our mount table has the unified hierarchy: /sys/fs/cgroup, or /sys/fs/cgroup/unified
     /// on hybrid systems.
-    static func openCgroupProcs(_ proc: String) throws(SwnsError) -> Int32 {
+    static func openCgroupProcs(_ proc: String) throws(SwnsError) -> (fd: Int32, path: String) {
         guard let text = try? Kernel.readFile("\(proc)/cgroup"),
               let line = text.split(separator: UInt8(ascii: "\n")).first(where: { $0.starts(with: Array("0::".utf8)) }) else {
             throw SwnsError("failed to get cgroup path", errno: ENOENT,
@@ -34,9 +43,10 @@ extension NsenterPlan {
         }
         let mountpoint = MountTable.current().first { $0.hasType("cgroup2") }?.mountpoint ?? Array("/sys/fs/cgroup".utf8)
         let path = CStrings.string(mountpoint + line.dropFirst(3) + Array("/cgroup.procs".utf8))
-        return try SwnsError.wording("failed to open cgroup.procs") { () throws(SystemError) in
+        let fd = try SwnsError.wording("failed to open cgroup.procs") { () throws(SystemError) in
             try Kernel.open(path, O_WRONLY | O_APPEND)
         }
+        return (fd, path)
     }
 
     /// The ids to switch to: -S and -G (`follow`: the owner of /proc/PID), else 0 where a user

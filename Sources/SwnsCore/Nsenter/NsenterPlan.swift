@@ -39,6 +39,12 @@ public final class NsenterPlan {
     /// is our own (which setns refuses).
     public let euid: UInt32
     public let userNamespaceIsOurs: Bool
+    /// What the capability options come to, and what they start from (see UnsharePlan).
+    public let capabilitySets: CapabilitySets?
+    let capabilityStart: CapabilitySets
+    /// Everything the run does, in order, in the processes that do it: `perform` walks them and
+    /// `--dry-run` prints them.
+    public private(set) var steps: [Step] = []
 
     /// One namespace to enter from a descriptor of its own.
     public struct NamespaceDescriptor {
@@ -74,10 +80,12 @@ public final class NsenterPlan {
         workingDirectoryInNamespace = command.workingDirectoryInNamespace
         keepsWorkingDirectory = rootFD != nil && workingDirectoryFD == nil && workingDirectoryInNamespace == nil
         let environment = command.environment ? try Self.readEnvironment(Self.proc(target)) : nil
-        cgroupProcsFD = command.joinCgroup ? opened.add(try Self.openCgroupProcs(Self.proc(target))) : nil
+        let cgroupProcs = command.joinCgroup ? try Self.openCgroupProcs(Self.proc(target)) : nil
+        cgroupProcsFD = cgroupProcs.map { opened.add($0.fd) }
 
         (switchUID, switchGID) = try Self.credentials(command, target: target, changesCredentials: changesCredentials)
-        try command.capabilities.validate(enteringUserNamespace: entersUser, uid: switchUID)
+        (capabilityStart, capabilitySets) = try command.capabilities.resolveForProgram(enteringUserNamespace: entersUser,
+                                                                                       uid: switchUID)
         capabilities = command.capabilities
         forksForPidNamespace = entering.contains(.pid) && !command.noFork
         euid = context.euid
@@ -90,6 +98,9 @@ public final class NsenterPlan {
         }
         // The shell of the user the program runs as.
         program = LoginShell.program(command.program, environment: environment, context: context, uid: switchUID)
+        steps = stepsInOrder(rootName: Self.directoryName(command.root, target: target, entry: "root"),
+                             workingDirectoryName: Self.directoryName(command.workingDirectory, target: target, entry: "cwd"),
+                             cgroupProcs: cgroupProcs?.path)
         opened.keep()
     }
 

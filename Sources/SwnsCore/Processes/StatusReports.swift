@@ -116,22 +116,38 @@ public struct StatusReports: Sendable, Equatable {
     }
 }
 
-/// The status reports a command line asks for: `--json-status-fd FD` and `--info-fd FD`.
+/// What a command line asks for the scripts that drive it: the status reports of
+/// `--json-status-fd FD` and `--info-fd FD`, or the plan instead of the run (`--dry-run[=json]`).
 public struct StatusRequest: Sendable, Equatable {
     public enum Option: Hashable, Sendable {
-        case jsonStatus, info
+        case jsonStatus, info, dryRun
 
         /// The option's long name, for messages.
-        var name: String { self == .info ? "--info-fd" : "--json-status-fd" }
+        var name: String {
+            switch self {
+            case .jsonStatus: "--json-status-fd"
+            case .info: "--info-fd"
+            case .dryRun: "--dry-run"
+            }
+        }
     }
+
+    /// How `--dry-run` prints the plan's steps.
+    public enum DryRunFormat: Sendable, Equatable { case lines, json }
 
     public var jsonStatusFD: Int32?
     public var infoFD: Int32?
+    public var dryRun: DryRunFormat?
 
     public init() {}
 
-    /// A descriptor number, as bubblewrap takes it: decimal, not negative.
+    /// A descriptor number, as bubblewrap takes it: decimal, not negative; `--dry-run`'s format.
     public mutating func apply(_ option: Option, _ value: String?) throws(SwnsError) {
+        if option == .dryRun {
+            guard value == nil || value == "json" else { throw SwnsError("unsupported --dry-run format: \(value ?? "")") }
+            dryRun = value == nil ? .lines : .json
+            return
+        }
         let text = value ?? ""
         guard let fd = CNumber.parse(text.utf8).fitting(Int32.self), fd >= 0 else {
             throw SwnsError("invalid \(option.name) argument: '\(text)'")

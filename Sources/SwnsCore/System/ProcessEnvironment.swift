@@ -18,6 +18,23 @@ public enum ProcessEnvironment {
         CStrings.withCString(name) { getenv($0) }.map { CStrings.string($0) }
     }
 
+    /// A variable that holds a descriptor number, read without making strings (it is read at
+    /// every start); nil when it is unset or not a number.
+    public static func descriptor(_ name: StaticString) -> Int32? {
+        guard let value = name.withUTF8Buffer({ buffer in
+            buffer.withMemoryRebound(to: CChar.self) { getenv($0.baseAddress!) }
+        }), value.pointee != 0 else { return nil }
+        var number: Int32 = 0
+        var pointer = value
+        while pointer.pointee != 0 {
+            let digit = Int32(pointer.pointee) - 48
+            guard digit >= 0, digit <= 9, number < 100_000 else { return nil }
+            number = number * 10 + digit
+            pointer += 1
+        }
+        return number
+    }
+
     public static func value(_ name: String, in environment: [String]) -> String? {
         let prefix = name + "="
         return environment.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }

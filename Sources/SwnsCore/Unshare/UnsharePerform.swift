@@ -1,112 +1,127 @@
 import Glibc
 
 extension UnsharePlan {
-    /// Carries out the plan in util-linux's order. Returns the exit status for the caller when
-    /// swunshare waits for a forked child; otherwise it ends in exec, or throws.
+    /// Carries out the plan's steps. Returns the exit status for the caller when swunshare waits
+    /// for a forked child; otherwise it ends in exec, or throws.
     public func perform(diagnostics: Diagnostics) throws(SwnsError) -> Int32 {
         // As util-linux: a SIGCHLD that our caller ignores would leave no child to wait for, and
         // would be passed on to the program.
         try? Kernel.setDefaultAction(SIGCHLD)
         statusReports.keepFromProgram()
-        let parent = Kernel.processID
-        let helpers = try startHelpers(parent: parent, diagnostics: diagnostics)
-        try makeNamespaces(mapper: helpers.mapper)
+        var run = UnshareRun(plan: self, diagnostics: diagnostics, log: StepLog.fromEnvironment(),
+                             parent: Kernel.processID)
+        return try run.walk()
+    }
+}
 
-        guard let fork else {
-            try persist(helpers)
+/// One run of a plan, in the caller: it walks the steps, makes its own, forks the helpers and the
+/// child where their steps begin and lets each go at its first step (a helper makes all of its
+/// steps then; the child waits while the caller binds the namespace files).
+struct UnshareRun {
+    let plan: UnsharePlan
+    let diagnostics: Diagnostics
+    let log: StepLog
+    let parent: pid_t
+    var binder: HelperProcess?
+    var mapper: HelperProcess?
+    /// Takes the bound files down again in our original mount namespace when a later step fails.
+    var undo: UndoHelper?
+    var child: ForkedChild?
+    /// A step that binds files was reached: a failure from here on takes them down again.
+    var binding = false
+
+    /// The child of --fork, from its fork to its release.
+    struct ForkedChild {
+        let pid: pid_t
+        /// The child waits at the gate until the files are bound, and tells of a failure before
+        /// exec on `setupFailure` (close-on-exec, so a program that runs closes it unwritten).
+        let gate: StartGate?
+        let setupFailure: Int32?
+        var released = false
+    }
+
+    mutating func walk() throws(SwnsError) -> Int32 {
+        for step in plan.steps {
             do {
-                try execute(reportsStart: true)
+                switch step.process {
+                case .caller:
+                    if let status = try performInCaller(step) { return status }
+                case .bindHelper:
+                    binding = true
+                    try binder?.release()
+                    binder = nil
+                case .mapHelper:
+                    try mapper?.release()
+                    mapper = nil
+                case .child:
+                    try releaseChild()
+                case .undoHelper:
+                    break
+                }
             } catch {
-                // A step between unsharing and exec failed: nothing of this run persists.
-                helpers.undo?.undo()
+                // Nothing of this run persists. A helper that failed has unbound what it bound;
+                // one that was killed has not.
+                if binding && child == nil { undo?.undo() }
                 throw error
             }
         }
-        let child = try startChild(fork, helpers: helpers)
-        statusReports.started(pid: child, forked: true)
-        return try exitStatus(of: child)
+        throw SwnsError("the plan ends without exec")
     }
 
-    /// The helpers forked before unsharing, so that they keep the original namespaces: a new mount
-    /// or user namespace would take away the right to bind onto the caller's files, and only a
-    /// process outside a user namespace can write its maps.
-    struct Helpers {
-        /// Binds the namespace files (with a new mount or user namespace; else we bind them).
-        var binder: HelperProcess?
-        /// Takes the bound files down again in our original mount namespace when a later step fails.
-        var undo: UndoHelper?
-        /// Writes the id maps that need a process outside the user namespace.
-        var mapper: HelperProcess?
-    }
-
-    func startHelpers(parent: pid_t, diagnostics: Diagnostics) throws(SwnsError) -> Helpers {
-        var helpers = Helpers()
-        let persist = persist
-        if !persist.isEmpty, !namespaces.isDisjoint(with: [.mount, .user]) {
-            helpers.binder = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
-                try NamespacePersistence.bind(pid: parent, targets: persist)
+    /// Our own steps; the exit status once the child is waited for.
+    private mutating func performInCaller(_ step: Step) throws(SwnsError) -> Int32? {
+        switch step.action {
+        case .fork(.bindHelper):
+            let (plan, parent, log) = (plan, parent, log)
+            binder = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
+                try plan.performBinds(in: .bindHelper, pid: parent, log: log)
             }
-        }
-        if !persist.isEmpty {
-            helpers.undo = try UndoHelper.start(waited: fork != nil) { NamespacePersistence.unbind(persist, of: parent) }
-        }
-        if helperUserMap != nil || helperGroupMap != nil {
-            let userMap = helperUserMap, groupMap = helperGroupMap, privileged = privileged
-            helpers.mapper = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
-                if let userMap {
-                    try IDMapWriter.write(userMap, .user, pid: parent, privileged: privileged, diagnostics: diagnostics)
-                }
-                if let groupMap {
-                    try IDMapWriter.write(groupMap, .group, pid: parent, privileged: privileged, diagnostics: diagnostics)
+        case .fork(.undoHelper):
+            let (persist, parent) = (plan.persist, parent)
+            undo = try UndoHelper.start(waited: plan.fork != nil) { NamespacePersistence.unbind(persist, of: parent) }
+        case .fork(.mapHelper):
+            let (plan, parent, log, diagnostics) = (plan, parent, log, diagnostics)
+            mapper = try HelperProcess.start(diagnostics: diagnostics) { () throws(SwnsError) in
+                for step in plan.steps where step.process == .mapHelper {
+                    guard case .writeCallerMap(let kind, let map, let privileged) = step.action else { continue }
+                    try IDMapWriter.write(map, kind, pid: parent, privileged: privileged, diagnostics: diagnostics)
+                    log.record(step)
                 }
             }
+        case .fork:
+            log.record(step)
+            child = try startChild()
+            return nil
+        case .unshare(let mask):
+            do {
+                try Kernel.unshare(mask)
+            } catch {
+                throw SwnsError("unshare failed", error,
+                                hint: UnshareHints.afterUnshareFailure(error, mask: mask, euid: plan.euid))
+            }
+        case .bind:
+            // Ours, with no new mount or user namespace: all of them at once, at the first.
+            guard !binding else { return nil }
+            binding = true
+            try plan.performBinds(in: .caller, pid: parent, log: log)
+            return nil
+        case .wait:
+            log.record(step)
+            return try plan.exitStatus(of: child?.pid ?? 0)
+        case .exec:
+            log.record(step)
+            plan.statusReports.started(pid: parent, forked: false)
+            throw plan.program.exec()
+        default:
+            try plan.performInProgram(step)
         }
-        return helpers
-    }
-
-    /// unshare(2) as the owner, the helper's maps, and what must be set before any process is
-    /// in the new namespaces: clock offsets, and the names of the UTS namespace.
-    func makeNamespaces(mapper: HelperProcess?) throws(SwnsError) {
-        // The user namespace is owned by the credentials that create it.
-        if let owner {
-            try ProcessCredentials.dropSupplementaryGroups()
-            try ProcessCredentials.setgid(owner.gid)
-            try ProcessCredentials.setuid(owner.uid)
-        }
-        do {
-            try Kernel.unshare(namespaces)
-        } catch {
-            throw SwnsError("unshare failed", error,
-                            hint: UnshareHints.afterUnshareFailure(error, mask: namespaces, euid: euid))
-        }
-        try mapper?.release()
-        if let offset = boottimeOffset { try TimeNamespace.setOffset(offset, clock: CLOCK_BOOTTIME) }
-        if let offset = monotonicOffset { try TimeNamespace.setOffset(offset, clock: CLOCK_MONOTONIC) }
-        if let name = hostname {
-            try SwnsError.wording("sethostname failed") { () throws(SystemError) in try Kernel.sethostname(name) }
-        }
-        if let name = domainname {
-            try SwnsError.wording("setdomainname failed") { () throws(SystemError) in try Kernel.setdomainname(name) }
-        }
-    }
-
-    /// Binds the namespace files: through the binder helper, or ourselves. A helper that failed
-    /// has unbound what it bound; one that was killed has not.
-    func persist(_ helpers: Helpers) throws(SwnsError) {
-        guard !persist.isEmpty else { return }
-        guard let binder = helpers.binder else {
-            return try NamespacePersistence.bind(pid: Kernel.processID, targets: persist)
-        }
-        do {
-            try binder.release()
-        } catch {
-            helpers.undo?.undo()
-            throw error
-        }
+        log.record(step)
+        return nil
     }
 
     /// --fork: the child goes on to exec once the namespace files are bound; we stay to wait.
-    func startChild(_ fork: Fork, helpers: Helpers) throws(SwnsError) -> pid_t {
+    private func startChild() throws(SwnsError) -> ForkedChild {
+        let fork = plan.fork ?? UnsharePlan.Fork(killChildSignal: nil, forwardSignals: false)
         // The parent leaves SIGINT and SIGTERM to the child (or forwards them): they are blocked
         // before the fork so that none is lost in between.
         let oldMask = try SwnsError.wording("sigprocmask block failed") { () throws(SystemError) in
@@ -114,37 +129,42 @@ extension UnsharePlan {
         }
         let parentHandle = fork.killChildSignal == nil ? nil
             : try SwnsError.wording("pidfd_open failed") { () throws(SystemError) in try Kernel.pidfdOpen(Kernel.processID) }
-        // The child waits at the gate until the files are bound, and tells of a failure before
-        // exec on `setupFailure` (close-on-exec, so a program that runs closes it unwritten).
-        let gate = persist.isEmpty ? nil : try StartGate()
-        let setupFailure = persist.isEmpty ? nil
-            : try SwnsError.wording("pipe failed") { () throws(SystemError) in try Kernel.pipe() }
-        let child = try Processes.fork()
-        if child == 0 {
+        let persists = !plan.persist.isEmpty
+        let gate = persists ? try StartGate() : nil
+        let setupFailure = persists ? try SwnsError.wording("pipe failed") { () throws(SystemError) in try Kernel.pipe() } : nil
+        let pid = try Processes.fork()
+        if pid == 0 {
             try runChild(fork, oldMask: oldMask, parentHandle: parentHandle, gate: gate, setupFailure: setupFailure?.write)
         }
         if let parentHandle { Kernel.close(parentHandle) }
         if let setupFailure { Kernel.close(setupFailure.write) }
         gate?.closeReadEnd()
         if fork.forwardSignals {
-            try SwnsError.wording("sigaction failed") { () throws(SystemError) in try Kernel.forwardSignals(to: child) }
-            try restoreSignalMask(oldMask)
+            try SwnsError.wording("sigaction failed") { () throws(SystemError) in try Kernel.forwardSignals(to: pid) }
+            try Self.restoreSignalMask(oldMask)
         }
-        try persist(helpers)
-        gate?.open()
-        // The child tells of a failure before exec, or closes the pipe by exec'ing: from then on
-        // the files stay, and the undo helper can go.
-        if let setupFailure {
-            if Kernel.readByte(setupFailure.read) != nil { helpers.undo?.undo() } else { helpers.undo?.dismiss() }
-            Kernel.close(setupFailure.read)
-        }
-        return child
+        return ForkedChild(pid: pid, gate: gate, setupFailure: setupFailure?.read)
     }
 
-    /// The forked child, up to exec.
-    private func runChild(_ fork: Fork, oldMask: sigset_t, parentHandle: Int32?, gate: StartGate?,
+    /// At the child's first step: the files are bound, the gate opens. The child tells of a
+    /// failure before exec, or closes the pipe by exec'ing: from then on the files stay, and the
+    /// undo helper can go.
+    private mutating func releaseChild() throws(SwnsError) {
+        guard var child, !child.released else { return }
+        child.released = true
+        self.child = child
+        child.gate?.open()
+        if let setupFailure = child.setupFailure {
+            if Kernel.readByte(setupFailure) != nil { undo?.undo() } else { undo?.dismiss() }
+            Kernel.close(setupFailure)
+        }
+        plan.statusReports.started(pid: child.pid, forked: true)
+    }
+
+    /// The forked child, up to exec: its steps are the plan's child steps.
+    private func runChild(_ fork: UnsharePlan.Fork, oldMask: sigset_t, parentHandle: Int32?, gate: StartGate?,
                           setupFailure: Int32?) throws(SwnsError) -> Never {
-        try restoreSignalMask(oldMask)
+        try Self.restoreSignalMask(oldMask)
         gate?.wait()
         if let signal = fork.killChildSignal, let parentHandle {
             try SwnsError.wording("prctl failed") { () throws(SystemError) in try Kernel.setParentDeathSignal(signal) }
@@ -156,8 +176,16 @@ extension UnsharePlan {
             if gone { Kernel.exit(1) }
             Kernel.close(parentHandle)
         }
-        do {
-            try execute(reportsStart: false)
+        do throws(SwnsError) {
+            for step in plan.steps where step.process == .child {
+                if case .exec = step.action {
+                    log.record(step)
+                    throw plan.program.exec()
+                }
+                try plan.performInProgram(step)
+                log.record(step)
+            }
+            throw SwnsError("the plan ends without exec")
         } catch {
             // The program never ran: the parent takes the namespace files down again.
             if let setupFailure { try? Kernel.write(setupFailure, [1]) }
@@ -165,8 +193,35 @@ extension UnsharePlan {
         }
     }
 
-    private func restoreSignalMask(_ mask: sigset_t) throws(SwnsError) {
+    private static func restoreSignalMask(_ mask: sigset_t) throws(SwnsError) {
         try SwnsError.wording("sigprocmask restore failed") { () throws(SystemError) in try Kernel.restoreSignalMask(mask) }
+    }
+}
+
+extension UnsharePlan {
+    /// The binds of `process`, all at once: when one fails, the ones before are taken down.
+    func performBinds(in process: StepProcess, pid: pid_t, log: StepLog) throws(SwnsError) {
+        var binds: [Step] = []
+        var targets: [(kind: NamespaceKind, target: String)] = []
+        for step in steps where step.process == process {
+            guard case .bind(let kind, let target) = step.action else { continue }
+            binds.append(step)
+            targets.append((kind, target))
+        }
+        try NamespacePersistence.bind(pid: pid, targets) { log.record(binds[$0]) }
+    }
+
+    /// A step of the process that becomes the program (or of the caller before it): the shared
+    /// ones, with the hint after a map that could not be written.
+    func performInProgram(_ step: Step) throws(SwnsError) {
+        do {
+            _ = try step.action.performShared()
+        } catch {
+            switch step.action {
+            case .writeOwnMap, .writeSetgroups: throw error.withHint(UnshareHints.afterMapWriteFailure(error, euid: euid))
+            default: throw error
+            }
+        }
     }
 
     /// Waits for the forked child and ends as it did. Beyond util-linux, which keeps waiting for a

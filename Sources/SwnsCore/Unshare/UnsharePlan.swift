@@ -43,6 +43,14 @@ public struct UnsharePlan: Sendable {
     public let statusReports: StatusReports
     /// The caller's effective uid, for the hints after a refusal.
     public let euid: UInt32
+    /// What the capability options come to, resolved against what the program's process will
+    /// hold (everything in a new user namespace, else what we hold now); nil without them.
+    public let capabilitySets: CapabilitySets?
+    /// The capabilities the program's process holds before they are applied.
+    let capabilityStart: CapabilitySets
+    /// Everything the run does, in order, in the processes that do it: `perform` walks them and
+    /// `--dry-run` prints them.
+    public private(set) var steps: [Step] = []
 
     public struct Fork: Sendable, Equatable {
         /// `--kill-child`: the signal the child gets when swunshare dies.
@@ -76,7 +84,8 @@ public struct UnsharePlan: Sendable {
                 files: PlanFileSystem = .live) throws(SwnsError) {
         try Self.checkContradictions(command)
         try Self.checkPaths(command, files)
-        try command.capabilities.validate(enteringUserNamespace: command.namespaces.contains(.user), uid: command.uid)
+        (capabilityStart, capabilitySets) = try command.capabilities.resolveForProgram(
+            enteringUserNamespace: command.namespaces.contains(.user), uid: command.uid)
 
         namespaces = command.namespaces
         persist = command.persist
@@ -113,6 +122,7 @@ public struct UnsharePlan: Sendable {
         gid = command.gid
         program = Self.program(command, context: context, environment: environment)
         statusReports = try command.status.reports()
+        steps = stepsInOrder()
     }
 
     /// The checks between options, as util-linux makes them.
