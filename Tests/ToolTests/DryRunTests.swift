@@ -175,6 +175,26 @@ import Testing
                 "printed:\n\(dry.stdout)\nperformed:\n\(logged.lines.joined(separator: "\n"))")
     }
 
+    /// Root without CAP_SYS_ADMIN (a container's root, say) cannot enter the target's other
+    /// namespaces before its user namespace: the plan enters that first, as for any unprivileged
+    /// caller, and the run does what the plan says.
+    @Test(arguments: [["-t", "TARGET", "-U", "-n", "-u"],
+                      ["--user=/proc/TARGET/ns/user", "--net=/proc/TARGET/ns/net", "--ipc=/proc/TARGET/ns/ipc"]])
+    func rootWithoutSysAdmin(_ options: [String]) throws {
+        let target = try TargetProcess(Host.swunshare, ["--user", "--map-root-user", "--uts", "--ipc", "--net", "--fork"])
+        let token = uniqueName("swns-dry")
+        let arguments = options.map { $0.replacingOccurrences(of: "TARGET", with: String(target.pid)) } + ["sh", "-c", ": " + token]
+        let words = ([Host.swnsenter, "--dry-run"] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        let dry = try run("/usr/sbin/capsh", ["--drop=cap_sys_admin", "--", "-c", "exec " + words])
+        #expect(dry.status == 0, "\(dry)")
+        let printed = lines(dry.stdout)
+        #expect(printed.first { $0.hasPrefix("setns") }?.contains("CLONE_NEWUSER") == true, "the user namespace first: \(printed)")
+        let logged = try Self.performed("/usr/sbin/capsh", ["--drop=cap_sys_admin", "--", "-c",
+                                                            "exec " + words.replacingOccurrences(of: " '--dry-run'", with: "")])
+        #expect(logged.outcome.status == 0, "\(logged.outcome)")
+        #expect(logged.lines == printed, "printed:\n\(dry.stdout)\nperformed:\n\(logged.lines.joined(separator: "\n"))")
+    }
+
     /// The checks of a real run, unchanged: a dry run of a bad command fails as the run would.
     @Test(arguments: [
         (["--dry-run", "--map-user=nosuchuser-swns", "true"], "swunshare: failed to parse uid: 'nosuchuser-swns'"),

@@ -3,6 +3,9 @@ public enum Capability {
     /// CAP_LAST_CAP of the running kernel.
     public static var last: Int { max(0, Libcap.kernelCount - 1) }
 
+    /// CAP_SYS_ADMIN, whose number is the kernel's ABI.
+    public static let sysAdmin = 21
+
     /// Every capability of the running kernel.
     public static var all: UInt64 { last >= 63 ? UInt64.max : (UInt64(1) << UInt64(last + 1)) - 1 }
 

@@ -24,7 +24,9 @@ struct NsenterRun {
 
     mutating func walk() throws(SwnsError) -> Int32 {
         for step in plan.steps where step.process == .caller {
-            if case .setns(_, _, _, retried: true) = step.action {} else { try flushRetries() }
+            // The refused steps of the first pass are made again after the user namespace, or
+            // before the first step that is not a setns.
+            if case .setns = step.action {} else { try flushRetries() }
             switch step.action {
             case .setns(let fd, let mask, let source, let retried):
                 do {

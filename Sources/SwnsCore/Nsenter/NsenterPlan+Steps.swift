@@ -36,12 +36,13 @@ extension NsenterPlan {
     /// util-linux enters in two passes: everything but the user namespace first, refusals
     /// tolerated (entering them first deprivileges a root caller last), then the user namespace
     /// and whatever was refused (entering it first gives an unprivileged caller the rights for the
-    /// rest). The plan writes down the order each caller will see: root's two passes, whose
-    /// refusals are retried after the user namespace, or an unprivileged caller's user namespace
-    /// first, where the first pass could only be refused.
+    /// rest). The plan writes down the order each caller will see: a privileged caller's two
+    /// passes (with CAP_SYS_ADMIN), whose refusals are retried after the user namespace, or
+    /// anyone else's user namespace first, where the first pass could only be refused.
     private func setnsActions() -> [StepAction] {
         let pid = target?.pid ?? 0
-        let privileged = euid == 0
+        // CAP_SYS_ADMIN where we are: what setns(2) asks of us for every type but the user namespace.
+        let privileged = Libcap.hasEffective(Capability.sysAdmin)
         var userFile: [StepAction] = []
         var otherFiles: [StepAction] = []
         for file in files {

@@ -42,6 +42,14 @@ public enum Libcap {
         return Int(value)
     }
 
+    /// Whether the calling process has capability `value` in its effective set: one capget(2).
+    public static func hasEffective(_ value: Int) -> Bool {
+        guard let caps = cap_get_proc() else { return false }
+        defer { cap_free(UnsafeMutableRawPointer(caps)) }
+        var flag = CAP_CLEAR
+        return cap_get_flag(caps, cap_value_t(value), CAP_EFFECTIVE, &flag) == 0 && flag == CAP_SET
+    }
+
     /// The calling process's sets, through cap_get_proc, cap_get_bound and cap_get_ambient.
     static func currentSets() -> CapabilitySets {
         var sets = CapabilitySets()
