@@ -159,4 +159,5 @@ bench: build
 	python3 bench/startup.py --pair nsenter || status=1; \
 	for pair in lsns lsns-json lsns-net; do \
 		python3 bench/startup.py --pair $$pair --runs 30 --warmup 3 --memory-runs 5 || status=1; \
-	done; exit $$status
+	done; \
+	python3 bench/watch.py --runs 5 || status=1; exit $$status

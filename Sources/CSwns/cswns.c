@@ -24,6 +24,10 @@
 #include <linux/rtnetlink.h>
 #include <linux/net_namespace.h>
 #include <sys/socket.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <linux/connector.h>
+#include <linux/cn_proc.h>
 
 _Static_assert(SWNS_CLONE_NEWTIME == CLONE_NEWTIME, "CLONE_NEWTIME");
 _Static_assert(SWNS_CLONE_NEWNS == CLONE_NEWNS, "CLONE_NEWNS");
@@ -237,3 +241,105 @@ int swns_getopt_long(int argc, char *const argv[], const char *shortopts,
 const char *swns_optarg(void) { return optarg; }
 int swns_optopt(void) { return optopt; }
 int swns_optind(void) { return optind; }
+
+int swns_proc_connector_open(void) {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
+    if (fd < 0)
+        return -errno;
+    struct sockaddr_nl address = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC, .nl_pid = 0 };
+    if (bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    char request[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(enum proc_cn_mcast_op))];
+    memset(request, 0, sizeof(request));
+    struct nlmsghdr *header = (struct nlmsghdr *)request;
+    header->nlmsg_len = NLMSG_LENGTH(sizeof(struct cn_msg) + sizeof(enum proc_cn_mcast_op));
+    header->nlmsg_type = NLMSG_DONE;
+    header->nlmsg_pid = 0;
+    struct cn_msg *message = (struct cn_msg *)NLMSG_DATA(header);
+    message->id.idx = CN_IDX_PROC;
+    message->id.val = CN_VAL_PROC;
+    message->len = sizeof(enum proc_cn_mcast_op);
+    enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
+    memcpy(message->data, &op, sizeof(op));
+    if (send(fd, request, header->nlmsg_len, 0) < 0) {
+        int error = errno;
+        close(fd);
+        return -error;
+    }
+    return fd;
+}
+
+int swns_proc_connector_drain(int fd) {
+    int count = 0;
+    char buffer[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+    for (;;) {
+        ssize_t length = recv(fd, buffer, sizeof(buffer), 0);
+        if (length < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return count;
+            if (errno == EINTR)
+                continue;
+            if (errno == ENOBUFS) {
+                count++;
+                continue;
+            }
+            return -errno;
+        }
+        if (length == 0)
+            return count;
+        for (struct nlmsghdr *header = (struct nlmsghdr *)buffer; NLMSG_OK(header, (unsigned)length);
+             header = NLMSG_NEXT(header, length)) {
+            if (header->nlmsg_type == NLMSG_ERROR || header->nlmsg_type == NLMSG_NOOP)
+                continue;
+            struct cn_msg *message = (struct cn_msg *)NLMSG_DATA(header);
+            if (message->id.idx != CN_IDX_PROC || message->id.val != CN_VAL_PROC)
+                continue;
+            if (message->len < sizeof(struct proc_event) - sizeof(((struct proc_event *)0)->event_data))
+                continue;
+            struct proc_event *event = (struct proc_event *)message->data;
+            if (event->what == PROC_EVENT_FORK || event->what == PROC_EVENT_EXEC || event->what == PROC_EVENT_EXIT)
+                count++;
+        }
+    }
+}
+
+int swns_signalfd_int_term(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+        return -errno;
+    int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    return fd < 0 ? -errno : fd;
+}
+
+int swns_signalfd_read(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t length = read(fd, &info, sizeof(info));
+    if (length < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    return length == sizeof(info) ? (int)info.ssi_signo : 0;
+}
+
+int swns_iso8601_now(char *buffer, size_t size) {
+    struct timespec now;
+    struct tm local;
+    if (clock_gettime(CLOCK_REALTIME, &now) < 0 || !localtime_r(&now.tv_sec, &local))
+        return -1;
+    char date[32], zone[8];
+    if (!strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &local) || !strftime(zone, sizeof(zone), "%z", &local))
+        return -1;
+    // %z gives +hhmm; ISO 8601's extended format has +hh:mm.
+    int length = snprintf(buffer, size, "%s.%03ld%.3s:%s", date, now.tv_nsec / 1000000, zone, zone + 3);
+    return length < 0 || (size_t)length >= size ? -1 : length;
+}
+
+int64_t swns_monotonic_ms(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}

@@ -5,6 +5,9 @@ ToolProcess.run(named: "swlsns") { (tool) throws(SwnsError) in
     if tool.answers(help: command.action == .help, version: command.action == .version, LsnsOption.helpText) { return }
     if command.action == .listColumns {
         StandardStreams.out(LsnsReport.columnList(json: command.format == .json, raw: command.format == .raw))
+    } else if let settings = command.watch {
+        var watch = LsnsWatch(command, settings: settings)
+        try watch.run()
     } else {
         var report = LsnsReport(command)
         try report.print()

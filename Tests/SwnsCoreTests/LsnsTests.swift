@@ -7,6 +7,25 @@ private func lsns(_ arguments: [String]) throws(SwnsError) -> LsnsCommand {
 }
 
 @Suite struct LsnsCommandTests {
+    @Test(arguments: [("--watch", 1000), ("--watch=500ms", 500), ("--watch=2s", 2000), ("--watch=1.5", 1500),
+                      ("--watch=0.25s", 250), ("--watch=1ms", 1), ("--watch=86400", 86_400_000)])
+    func watchIntervals(_ option: String, _ milliseconds: Int64) throws {
+        let command = try lsns([option])
+        #expect(command.watch?.intervalMilliseconds == milliseconds)
+        #expect(command.watch?.source == .automatic && command.watch?.eventsOnly == false)
+    }
+
+    @Test func watchOptionsImplyWatch() throws {
+        #expect(try lsns(["--watch-events-only"]).watch == LsnsCommand.Watch(eventsOnly: true))
+        #expect(try lsns(["--watch-source=poll"]).watch?.source == .poll)
+        #expect(try lsns(["--watch=300ms", "--watch-source", "events"]).watch
+            == LsnsCommand.Watch(intervalMilliseconds: 300, source: .events))
+        #expect(try lsns(["-l"]).watch == nil)
+        for bad in ["--watch=", "--watch=-1", "--watch=1e3", "--watch=86401", "--watch=0.0001", "--watch=5m", "--watch=.5"] {
+            #expect(throws: SwnsError.self, "\(bad)") { try lsns([bad]) }
+        }
+    }
+
     @Test func options() throws {
         let command = try lsns(["-J", "-n", "-u", "-W", "-t", "net", "-t", "uts", "-p", "42", "-o", "ns,Type,NPROCS"])
         #expect(command.format == .json)

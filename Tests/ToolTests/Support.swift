@@ -35,7 +35,7 @@ enum Host {
         mkdir(folder, 0o755)
         // cp writes the copy in its own process: a descriptor open for writing in the test runner
         // would leak into children spawned meanwhile and make exec fail with ETXTBSY.
-        for tool in ["swunshare", "swnsenter"] {
+        for tool in ["swunshare", "swnsenter", "swlsns"] {
             let copy = try? Spawned("/bin/cp", [buildFolder + "/" + tool, folder + "/" + tool])
             _ = copy?.wait()
             chmod(folder + "/" + tool, 0o755)
@@ -46,6 +46,7 @@ enum Host {
             let folder = "/tmp/swns-tests-\(getpid())"
             unlink(folder + "/swunshare")
             unlink(folder + "/swnsenter")
+            unlink(folder + "/swlsns")
             rmdir(folder)
         }
         return folder

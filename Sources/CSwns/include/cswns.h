@@ -89,6 +89,22 @@ char *const *swns_environ(void);
 // After this call SIGINT and SIGTERM received by the calling process are sent on to `child`.
 int swns_forward_signals(pid_t child);
 
+// swlsns --watch's event sources. The proc connector (linux/cn_proc.h): a non-blocking socket that
+// receives the kernel's fork, exec and exit events (needs CAP_NET_ADMIN); -errno on failure.
+int swns_proc_connector_open(void);
+// Reads every pending message; returns how many were fork, exec or exit events (a receive buffer
+// that overflowed counts as one: events were lost), 0 when none, -errno on failure.
+int swns_proc_connector_drain(int fd);
+// A signalfd for SIGINT and SIGTERM, which are blocked first; -errno on failure.
+int swns_signalfd_int_term(void);
+// Reads one signal from such a signalfd: its number, 0 when none is pending, -errno on failure.
+int swns_signalfd_read(int fd);
+// The wall-clock time, ISO 8601 with milliseconds and the local offset
+// (2026-12-08T02:50:01.123+01:00), in `buffer`; its length, or -1.
+int swns_iso8601_now(char *buffer, size_t size);
+// CLOCK_MONOTONIC in milliseconds.
+int64_t swns_monotonic_ms(void);
+
 // The argument vector that the C runtime passed to main, saved by a constructor, so that a tool
 // can parse it without first making Swift strings (CommandLine.arguments).
 int swns_argc(void);

@@ -23,6 +23,26 @@ public struct LsnsCommand: ToolCommand, Sendable {
     /// The namespace operand: its processes are listed. nil also for the operand 0, which
     /// util-linux takes as no operand (the whole list, with the operand's columns).
     public var namespace: UInt64?
+    /// `--watch`: nil, one listing.
+    public var watch: Watch?
+
+    /// `--watch[=INTERVAL]`, `--watch-events-only` and `--watch-source`.
+    public struct Watch: Equatable, Sendable {
+        /// What makes the watch look again besides the interval.
+        public enum Source: Equatable, Sendable {
+            /// The interval only.
+            case poll
+            /// The proc connector's fork, exec and exit events and the mount table's changes too;
+            /// an error where the proc connector cannot be opened.
+            case events
+            /// Every source that works: the mount table always, the proc connector where allowed.
+            case automatic
+        }
+        public var intervalMilliseconds: Int64 = 1000
+        public var eventsOnly = false
+        public var source: Source = .automatic
+    }
+
     /// The last `-o` (util-linux keeps only the last), applied after the defaults or `--output-all`.
     private var outputList: String?
     private var outputAll = false
@@ -50,6 +70,7 @@ public struct LsnsCommand: ToolCommand, Sendable {
         var operand = false
         if let text = operands.first {
             if pid != nil { throw SwnsError("--task is mutually exclusive with <namespace>") }
+            if watch != nil { throw SwnsError("--watch is mutually exclusive with <namespace>") }
             let id = try Numbers.checked(text, "invalid namespace argument", as: UInt64.self)
             namespace = id == 0 ? nil : id
             operand = true
@@ -105,10 +126,48 @@ public struct LsnsCommand: ToolCommand, Sendable {
         case .persistent: persistentOnly = true
         case .filter:
             filter = try FilterExpression.parse(value ?? "", columns: LsnsColumn.allCases.map(\.name))
+        case .watch:
+            var settings = watch ?? Watch()
+            if let value { settings.intervalMilliseconds = try Self.interval(value) }
+            watch = settings
+        case .watchEventsOnly:
+            var settings = watch ?? Watch()
+            settings.eventsOnly = true
+            watch = settings
+        case .watchSource:
+            var settings = watch ?? Watch()
+            switch value ?? "" {
+            case "poll": settings.source = .poll
+            case "events": settings.source = .events
+            default: throw SwnsError("unknown watch source: \(value ?? "")")
+            }
+            watch = settings
         case .listColumns: action = .listColumns
         case .help: action = .help
         case .version: action = .version
         }
+    }
+
+    /// `500ms`, `2s`, `1.5` (seconds): at least 1 ms, at most a day.
+    static func interval(_ text: String) throws(SwnsError) -> Int64 {
+        var body = Substring(text.hasPrefix("=") ? String(text.dropFirst()) : text)
+        var scale: Int64 = 1000
+        if body.hasSuffix("ms") {
+            scale = 1
+            body = body.dropLast(2)
+        } else if body.hasSuffix("s") {
+            body = body.dropLast()
+        }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
+        let digits = { (part: Substring) in part.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        guard !whole.isEmpty, whole.count <= 9, fraction.count <= 3, digits(whole), digits(fraction),
+              scale == 1000 || fraction.isEmpty, var milliseconds = Int64(whole).map({ $0 * scale }) else {
+            throw SwnsError("invalid --watch interval: '\(text)'")
+        }
+        if !fraction.isEmpty { milliseconds += Int64(fraction + String(repeating: "0", count: 3 - fraction.count)) ?? 0 }
+        guard milliseconds >= 1, milliseconds <= 86_400_000 else { throw SwnsError("invalid --watch interval: '\(text)'") }
+        return milliseconds
     }
 
     /// util-linux's string_to_idarray: an empty list, or an empty name, fails without a message;

@@ -11,8 +11,14 @@ extension LsnsOption: CompletableOptions {
                 .init("owner", "by owning user namespace (the default of --tree)"),
             ])
         case .filter: .lsnsFilter
+        case .watch: .unguessable("interval: 500ms, 2s, 1.5")
+        case .watchSource:
+            .choices([
+                .init("poll", "look again at every interval only"),
+                .init("events", "also when a process forks, execs or exits, or mounts change"),
+            ])
         case .json, .list, .noHeadings, .outputAll, .persistent, .raw, .noTruncate, .noWrap, .listColumns, .help,
-             .version:
+             .version, .watchEventsOnly:
             nil
         }
     }

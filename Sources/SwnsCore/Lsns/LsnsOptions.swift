@@ -2,6 +2,7 @@
 public enum LsnsOption: OptionTable {
     case json, list, noHeadings, output, outputAll, task, persistent, raw, type, noTruncate, noWrap, tree
     case filter, listColumns, help, version
+    case watch, watchEventsOnly, watchSource
 
     /// In the order of util-linux 2.42's usage().
     public static let table: [OptionSpec<LsnsOption>] = [
@@ -23,6 +24,11 @@ public enum LsnsOption: OptionTable {
                    help: "namespace type (" + NamespaceKind.typeHelpOrder.map(\.name).joined(separator: ", ") + ")"),
         OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
                    help: "use tree format (parent, owner, or process)", exclusive: 3),
+        OptionSpec(.watch, long: "watch", argument: .optional, value: "<interval>",
+                   help: "print the namespaces, then each that appears (+),\n  vanishes (-) or changes (~); every 1s by default"),
+        OptionSpec(.watchEventsOnly, long: "watch-events-only", help: "with --watch, print the changes only"),
+        OptionSpec(.watchSource, long: "watch-source", argument: .required, value: "poll|events",
+                   help: "what makes --watch look again (default: both)"),
         OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),
         OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
         OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),

@@ -9,7 +9,7 @@ public struct StepLog: Sendable {
 
     /// The descriptor from the environment, kept from the program.
     public static func fromEnvironment() -> StepLog {
-        let fd = ProcessEnvironment.descriptor(variable)
+        let fd = ProcessEnvironment.number(variable)
         if let fd { try? Kernel.setCloseOnExec(fd) }
         return StepLog(fd: fd)
     }

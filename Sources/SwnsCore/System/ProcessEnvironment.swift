@@ -18,9 +18,9 @@ public enum ProcessEnvironment {
         CStrings.withCString(name) { getenv($0) }.map { CStrings.string($0) }
     }
 
-    /// A variable that holds a descriptor number, read without making strings (it is read at
-    /// every start); nil when it is unset or not a number.
-    public static func descriptor(_ name: StaticString) -> Int32? {
+    /// A variable that holds a small number (a descriptor, a count), read without making strings
+    /// (the tools read one at every start); nil when it is unset or not a number.
+    public static func number(_ name: StaticString) -> Int32? {
         guard let value = name.withUTF8Buffer({ buffer in
             buffer.withMemoryRebound(to: CChar.self) { getenv($0.baseAddress!) }
         }), value.pointee != 0 else { return nil }

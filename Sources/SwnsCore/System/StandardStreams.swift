@@ -18,6 +18,9 @@ public enum StandardStreams {
         }
     }
 
+    /// A write to standard output has failed (a reader that went away: EPIPE).
+    public static var outputFailed: Bool { outputError != nil }
+
     public static func err(_ text: String) { try? Kernel.write(STDERR_FILENO, CStrings.bytes(text)) }
 
     /// util-linux's close_stdout at exit: a failed write to standard output (a full disk; a
