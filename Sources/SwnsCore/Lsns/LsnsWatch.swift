@@ -193,9 +193,9 @@ extension LsnsWatch {
         let shown = command.shownColumns
         switch command.format {
         case .json:
-            var text = "{\"event\": \"\(event.name)\", \"time\": " + Table.jsonString(String(decoding: time, as: UTF8.self))
+            var text = "{\"event\":\"\(event.name)\",\"time\":" + Table.jsonString(String(decoding: time, as: UTF8.self))
             for column in shown {
-                text += ", " + Table.jsonString(column.name.lowercased()) + ": "
+                text += "," + Table.jsonString(column.name.lowercased()) + ":"
                 guard let value = cells[column.rawValue] else {
                     text += "null"
                     continue
@@ -204,7 +204,7 @@ extension LsnsWatch {
                 text += number ? String(decoding: value, as: UTF8.self) : String(decoding: Table.jsonString(value), as: UTF8.self)
             }
             if case .change(let columns) = event {
-                text += ", \"changed\": [" + columns.map { Table.jsonString($0.name.lowercased()) }.joined(separator: ", ") + "]"
+                text += ",\"changed\":[" + columns.map { Table.jsonString($0.name.lowercased()) }.joined(separator: ",") + "]"
             }
             return Array((text + "}\n").utf8)
         case .raw:
