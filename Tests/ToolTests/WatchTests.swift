@@ -210,6 +210,38 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 8, "it ended before its first rescan")
     }
 
+    /// A reader that reads nothing: the watch waits for room in the pipe, and SIGTERM still ends
+    /// it, with 0 (a blocked write(2) would have held it, with the signal blocked for signalfd).
+    @Test func fullPipeHoldsTheWatchButNotItsEnd() throws {
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        // The smallest pipe (a page), filled before the watch starts.
+        _ = fcntl(fds[1], 1031 /* F_SETPIPE_SZ */, 4096)
+        let filler = [UInt8](repeating: UInt8(ascii: "\n"), count: 4096)
+        #expect(write(fds[1], filler, filler.count) == 4096)
+        let process = try Spawned(Host.buildFolder + "/swlsns", ["--watch=10ms", "-l"], stdout: "/proc/self/fd/\(fds[1])")
+        close(fds[1])
+        usleep(300_000)
+        var status: Int32 = 0
+        #expect(waitpid(process.pid, &status, WNOHANG) == 0, "still watching, waiting for room")
+        let started = Date()
+        kill(process.pid, SIGTERM)
+        let stopped = process.wait(timeout: 10)
+        #expect(stopped.status == 0 && stopped.signal == nil, "\(stopped)")
+        #expect(Date().timeIntervalSince(started) < 2)
+        // Not blocking: a child of another test may hold the write end for a moment.
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+        var text: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fds[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            text += buffer[..<count]
+        }
+        #expect(text.count >= 4096 && text.last == UInt8(ascii: "\n"), "whole lines after the filler: \(text.count) bytes")
+    }
+
     /// Without CAP_NET_ADMIN the proc connector cannot be heard: asked for, it is an error; by
     /// default the watch polls.
     @Test func unprivilegedSources() throws {

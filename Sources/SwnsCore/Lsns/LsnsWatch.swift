@@ -12,7 +12,7 @@ import Glibc
 /// makes no pair of lines for a namespace that stayed.
 ///
 /// Between scans the process sleeps in poll(2). SIGINT and SIGTERM end it with status 0 between
-/// two lines; so does a reader that went away (EPIPE).
+/// two lines, also while it waits for room in a full pipe; so does a reader that went away.
 public struct LsnsWatch {
     let command: LsnsCommand
     let settings: LsnsCommand.Watch
@@ -46,17 +46,22 @@ public struct LsnsWatch {
     /// `SWNS_WATCH_SCANS` (for the benchmark) ends it after that many scans.
     public mutating func run() throws(SwnsError) {
         Kernel.ignoreBrokenPipe()
-        let signals = try SwnsError.wording("signalfd failed") { () throws(SystemError) in
-            try Kernel.interruptSignalDescriptor()
-        }
         var sources = try EventSources(settings.source)
         let scanLimit = ProcessEnvironment.number("SWNS_WATCH_SCANS")
 
+        let signals = try SwnsError.wording("signalfd failed") { () throws(SystemError) in
+            try Kernel.interruptSignalDescriptor()
+        }
+        // The listing as swlsns prints it, written as the changes are: a line at a time.
         var report = LsnsReport(command)
-        if !settings.eventsOnly { try report.print() }
+        if !settings.eventsOnly {
+            var listing: [UInt8] = []
+            try report.render(terminalWidth: Kernel.terminalWidth(STDOUT_FILENO)) { listing += $0 }
+            if !write(Self.lines(of: listing), signals: signals) { return }
+        }
         var rows = try report.keyedRows()
         for row in rows { known[row.id] = Seen(cells: row.cells, identity: report.identity(of: row.id)) }
-        if command.headings && command.format != .json { StandardStreams.out(heading()) }
+        if command.headings && command.format != .json, !write([heading()], signals: signals) { return }
         var scans = 1
         var lastScan = Kernel.monotonicMilliseconds
         var triggered = false
@@ -89,14 +94,57 @@ public struct LsnsWatch {
             lastScan = Kernel.monotonicMilliseconds
             scans += 1
             triggered = false
-            confirming = compare(rows, time: time, report: report)
+            let lines: [[UInt8]]
+            (lines, confirming) = compare(rows, time: time, report: report)
+            if !write(lines, signals: signals) { return }
         }
     }
 
-    /// Prints the differences between the scan's rows and what was known; whether a namespace
-    /// was missed, and a scan should confirm it soon.
-    mutating func compare(_ rows: [(id: UInt64, cells: [[UInt8]?])], time: [UInt8], report: LsnsReport) -> Bool {
-        var output: [UInt8] = []
+    /// Writes whole lines, each batch no larger than what a pipe that poll(2) calls writable takes
+    /// without blocking (PIPE_BUF), after waiting for that room: a reader that is slow or stopped
+    /// holds the watch here, where SIGINT and SIGTERM still end it, between two lines. False: the
+    /// watch is to end (a signal, or a reader that went away).
+    func write(_ lines: [[UInt8]], signals: Int32) -> Bool {
+        var next = 0
+        while next < lines.count {
+            let ready = try? Kernel.waitForEvents([signals, STDOUT_FILENO], events: [Int16(POLLIN), Int16(POLLOUT)],
+                                                  timeout: -1)
+            guard let ready else { return false }
+            if ready[0] != 0, Kernel.pendingSignal(signals) != nil { return false }
+            if ready[1] & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return false }
+            guard ready[1] & Int16(POLLOUT) != 0 else { continue }
+            var batch = lines[next]
+            next += 1
+            while next < lines.count, batch.count + lines[next].count <= Self.atomicWrite {
+                batch += lines[next]
+                next += 1
+            }
+            StandardStreams.out(batch)
+            if StandardStreams.outputFailed { return false }
+        }
+        return true
+    }
+
+    /// `text` cut after each newline (a last line without one kept as it is).
+    static func lines(of text: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var start = 0
+        for (at, byte) in text.enumerated() where byte == UInt8(ascii: "\n") {
+            lines.append(Array(text[start...at]))
+            start = at + 1
+        }
+        if start < text.count { lines.append(Array(text[start...])) }
+        return lines
+    }
+
+    /// PIPE_BUF: what a write to a pipe that poll calls writable takes at once.
+    static let atomicWrite = 4096
+
+    /// The lines of the differences between the scan's rows and what was known, and whether a
+    /// namespace was missed, so that a scan should confirm it soon.
+    mutating func compare(_ rows: [(id: UInt64, cells: [[UInt8]?])], time: [UInt8], report: LsnsReport)
+        -> (lines: [[UInt8]], missed: Bool) {
+        var output: [[UInt8]] = []
         var present = Set<UInt64>()
         present.reserveCapacity(rows.count)
         let identifying: [LsnsColumn] = [.type, .pid, .nsfs]
@@ -104,7 +152,7 @@ public struct LsnsWatch {
             present.insert(id)
             guard var seen = known[id] else {
                 known[id] = Seen(cells: cells, identity: report.identity(of: id))
-                output += line(.add, cells, time: time)
+                output.append(line(.add, cells, time: time))
                 continue
             }
             if identifying.contains(where: { seen.cells[$0.rawValue] != cells[$0.rawValue] }) {
@@ -112,8 +160,7 @@ public struct LsnsWatch {
                 let typeChanged = seen.cells[LsnsColumn.type.rawValue] != cells[LsnsColumn.type.rawValue]
                 if typeChanged || (identity != 0 && seen.identity != 0 && identity != seen.identity) {
                     // The number now names another namespace: the one it named is gone.
-                    output += line(.remove, seen.cells, time: time)
-                    output += line(.add, cells, time: time)
+                    output += [line(.remove, seen.cells, time: time), line(.add, cells, time: time)]
                     known[id] = Seen(cells: cells, identity: identity)
                     continue
                 }
@@ -123,23 +170,20 @@ public struct LsnsWatch {
             seen.cells = cells
             seen.missed = false
             known[id] = seen
-            if !changed.isEmpty { output += line(.change(changed), cells, time: time) }
+            if !changed.isEmpty { output.append(line(.change(changed), cells, time: time)) }
         }
         var missed = false
         for id in known.keys.sorted() where !present.contains(id) {
             guard let seen = known[id] else { continue }
             if seen.missed {
                 known[id] = nil
-                output += line(.remove, seen.cells, time: time)
+                output.append(line(.remove, seen.cells, time: time))
             } else {
                 known[id]?.missed = true
                 missed = true
             }
         }
-        // One write for the whole batch: a signal or a reader that goes away ends the watch
-        // between lines.
-        if !output.isEmpty { StandardStreams.out(output) }
-        return missed
+        return (output, missed)
     }
 
     enum Event {
