@@ -15,6 +15,12 @@ stime) after its first scan and at the end.
     python3 bench/watch.py                    # both, 1000 holders, 60 idle seconds
     python3 bench/watch.py --idle 0           # the scans only
     python3 bench/watch.py --holders 0 --scans 50
+    python3 bench/watch.py --runs 0 --idle 0 --busy 30   # events against polling on a busy host
+
+Busy (with --busy SECONDS): with the holders running and a shell forking /bin/true without pause,
+the watch runs with its defaults under each --watch-source in turn, and its processor time is read
+as for idle: on such a host the events never stop, and must not make the watch cost more than
+polling.
 """
 
 import argparse
@@ -58,6 +64,7 @@ def main():
     parser.add_argument("--runs", type=int, default=10, help="swlsns runs, and rounds of watch runs")
     parser.add_argument("--scans", type=int, default=20, help="scans after the first in each watch run")
     parser.add_argument("--idle", type=float, default=60, help="seconds of idle watching (0: none)")
+    parser.add_argument("--busy", type=float, default=0, help="seconds of watching a busy host per source (0: none)")
     parser.add_argument("--swlsns", default=None, help="the swlsns binary (default: .build/release/swlsns)")
     options = parser.parse_args()
     if os.geteuid() != 0:
@@ -89,6 +96,26 @@ def main():
         ok = ok and passed
         print(f"  ratio scan / run (processor): {ratio:.3f}  target <= 1.0  {'PASS' if passed else 'FAIL'}")
         print(f"  ratio scan / run (wall):      {scan_wall / run_wall if run_wall else 0:.3f}")
+
+    if options.busy > 0:
+        with startup.many_namespaces():
+            print(f"busy host ({options.holders} holders, a shell forking /bin/true), {options.busy:.0f} s each:")
+            for source in ["events", "poll"]:
+                churn = subprocess.Popen(["/bin/sh", "-c", "while :; do /bin/true; done"])
+                watch = subprocess.Popen([swlsns, "--watch", "--watch-events-only", f"--watch-source={source}"],
+                                         stdout=subprocess.DEVNULL)
+                try:
+                    time.sleep(3)  # past the first scan
+                    start = process_seconds(watch.pid)
+                    time.sleep(options.busy)
+                    used = process_seconds(watch.pid) - start
+                finally:
+                    watch.send_signal(2)
+                    watch.wait()
+                    churn.kill()
+                    churn.wait()
+                per_minute = used * 60 / options.busy
+                print(f"  --watch-source={source}: {per_minute:.2f} s per minute ({per_minute / 60 * 100:.1f} % of one core)")
 
     if options.idle > 0:
         processes = len([entry for entry in os.listdir("/proc") if entry.isdigit()])

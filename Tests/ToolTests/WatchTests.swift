@@ -117,6 +117,29 @@ import Testing
         #expect(watch.events.count == eventLines.count && eventLines.allSatisfy { $0.hasPrefix("{\"event\":\"") })
     }
 
+    /// With a long interval, the events bring the scans forward: the proc connector for a process's
+    /// namespaces (swunshare forks and execs), the mount table for a bind mount. Polling alone
+    /// waits for the interval.
+    @Test(arguments: ["events", "poll"])
+    func eventsBringScansForward(_ source: String) throws {
+        let watch = try Watch(interval: 20_000, ["--watch-source=\(source)"])
+        let target = try TargetProcess(Host.swunshare, ["--uts"])
+        let uts = try Self.inode(target.pid, "uts")
+        let file = ScratchFile("swns-watch")
+        let made = try swunshare(["--ipc=\(file.path)", "true"])
+        try #require(made.status == 0, "\(made)")
+        let ipc = try #require(UInt64(try run("/usr/bin/stat", ["-L", "-c", "%i", file.path]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let bound: ([String: Any]) -> Bool = { ($0["nsfs"] as? String) == file.path }
+        let processSeen = watch.wait(for: uts, within: 2, Self.hasPID(target.pid)) { Self.names($0) == ["add"] }
+        let mountSeen = watch.wait(for: ipc, within: 1, bound) { Self.names($0) == ["add"] }
+        if source == "events" {
+            #expect(processSeen != nil && mountSeen != nil, "\(watch.text)")
+        } else {
+            #expect(processSeen == nil && mountSeen == nil, "polling looks again only after 20 s:\n\(watch.text)")
+        }
+    }
+
     /// A namespace held by a bind mount only: added when bound, removed when unmounted.
     @Test func boundNamespaceAppearsAndVanishes() throws {
         let watch = try Watch()

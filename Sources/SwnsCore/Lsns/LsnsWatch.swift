@@ -32,9 +32,15 @@ public struct LsnsWatch {
     }
 
     /// How soon after a scan an event may start the next one, and after a scan that missed a
-    /// namespace, the scan that confirms it.
-    static let eventGapMilliseconds: Int64 = 100
-    static let confirmationMilliseconds: Int64 = 100
+    /// namespace, the scan that confirms it: a tenth of a second, or nine times as long as the
+    /// last scan took, so that the scans that come before the interval take at most a tenth of
+    /// a core however busy the system is (on a host that forks all the time, the events never
+    /// stop); never later than the interval.
+    static let earliestGapMilliseconds: Int64 = 100
+
+    func earlyGap(lastScanTook duration: Int64) -> Int64 {
+        min(settings.intervalMilliseconds, max(Self.earliestGapMilliseconds, 9 * duration))
+    }
 
     public init(_ command: LsnsCommand, settings: LsnsCommand.Watch) {
         self.command = command
@@ -64,6 +70,7 @@ public struct LsnsWatch {
         if command.headings && command.format != .json, !write([heading()], signals: signals) { return }
         var scans = 1
         var lastScan = Kernel.monotonicMilliseconds
+        var lastScanTook: Int64 = 0
         var triggered = false
         var confirming = false
 
@@ -71,8 +78,7 @@ public struct LsnsWatch {
             if let scanLimit, scans >= scanLimit { return }
             let now = Kernel.monotonicMilliseconds
             var due = lastScan + settings.intervalMilliseconds
-            if confirming { due = min(due, lastScan + Self.confirmationMilliseconds) }
-            if triggered { due = min(due, lastScan + Self.eventGapMilliseconds) }
+            if confirming || triggered { due = min(due, lastScan + earlyGap(lastScanTook: lastScanTook)) }
             if now < due {
                 // Once a scan is due sooner, more events change nothing: only the signals are
                 // waited for then.
@@ -88,10 +94,12 @@ public struct LsnsWatch {
                 if sources.changed(ready.dropFirst(2)) { triggered = true }
                 continue
             }
+            let started = Kernel.monotonicMilliseconds
             report = LsnsReport(command)
             rows = try report.keyedRows()
             let time = Kernel.timestamp()
             lastScan = Kernel.monotonicMilliseconds
+            lastScanTook = lastScan - started
             scans += 1
             triggered = false
             let lines: [[UInt8]]
