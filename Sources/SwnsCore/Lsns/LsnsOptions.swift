@@ -24,11 +24,11 @@ public enum LsnsOption: OptionTable {
                    help: "namespace type (" + NamespaceKind.typeHelpOrder.map(\.name).joined(separator: ", ") + ")"),
         OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
                    help: "use tree format (parent, owner, or process)", exclusive: 3),
-        OptionSpec(.watch, long: "watch", argument: .optional, value: "<interval>",
+        OptionSpec(.watch, long: "watch", argument: .optional, value: "<time>",
                    help: "print the namespaces, then each that appears (+),\n  vanishes (-) or changes (~); every 1s by default"),
         OptionSpec(.watchEventsOnly, long: "watch-events-only", help: "with --watch, print the changes only"),
-        OptionSpec(.watchSource, long: "watch-source", argument: .required, value: "poll|events",
-                   help: "what makes --watch look again (default: both)"),
+        OptionSpec(.watchSource, long: "watch-source", argument: .required, value: "<source>",
+                   help: "poll, or events too (the default where allowed)"),
         OptionSpec(.listColumns, long: "list-columns", short: "H", help: "list the available columns", group: 1),
         OptionSpec(.help, long: "help", short: "h", help: "display this help", group: 1),
         OptionSpec(.version, long: "version", short: "V", help: "display version", group: 1),
@@ -38,5 +38,5 @@ public enum LsnsOption: OptionTable {
 
     /// As util-linux 2.42: the columns are listed by --list-columns, not here.
     public static let helpLayout = HelpText(tool: "swlsns", usage: "[options] [<namespace>]", summary: "List system namespaces.",
-                                            manPage: "swlsns(8)", column: 24, wideOnOwnLine: false, alignLongOnly: true)
+                                            manPage: "swlsns(8)", column: 24, wideOnOwnLine: true, alignLongOnly: true)
 }
