@@ -58,6 +58,19 @@ def process_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime and stime, fields 14 and 15
 
 
+def watched_seconds(argv, seconds, warmup):
+    """The processor time a watch uses in `seconds`, after `warmup` seconds for its first scan."""
+    watch = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(warmup)
+        start = process_seconds(watch.pid)
+        time.sleep(seconds)
+        return process_seconds(watch.pid) - start
+    finally:
+        watch.send_signal(2)
+        watch.wait()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--holders", type=int, default=startup.HOLDERS, help="namespace holders for the scans")
@@ -102,16 +115,10 @@ def main():
             print(f"busy host ({options.holders} holders, a shell forking /bin/true), {options.busy:.0f} s each:")
             for source in ["events", "poll"]:
                 churn = subprocess.Popen(["/bin/sh", "-c", "while :; do /bin/true; done"])
-                watch = subprocess.Popen([swlsns, "--watch", "--watch-events-only", f"--watch-source={source}"],
-                                         stdout=subprocess.DEVNULL)
                 try:
-                    time.sleep(3)  # past the first scan
-                    start = process_seconds(watch.pid)
-                    time.sleep(options.busy)
-                    used = process_seconds(watch.pid) - start
+                    used = watched_seconds([swlsns, "--watch", "--watch-events-only", f"--watch-source={source}"],
+                                           options.busy, warmup=3)
                 finally:
-                    watch.send_signal(2)
-                    watch.wait()
                     churn.kill()
                     churn.wait()
                 per_minute = used * 60 / options.busy
@@ -119,15 +126,7 @@ def main():
 
     if options.idle > 0:
         processes = len([entry for entry in os.listdir("/proc") if entry.isdigit()])
-        watch = subprocess.Popen([swlsns, "--watch", "--watch-events-only"], stdout=subprocess.DEVNULL)
-        try:
-            time.sleep(2)  # past the first scan
-            start = process_seconds(watch.pid)
-            time.sleep(options.idle)
-            used = process_seconds(watch.pid) - start
-        finally:
-            watch.send_signal(2)
-            watch.wait()
+        used = watched_seconds([swlsns, "--watch", "--watch-events-only"], options.idle, warmup=2)
         per_minute = used * 60 / options.idle
         print(f"idle watch ({processes} processes, --watch defaults), {options.idle:.0f} s:")
         print(f"  processor time: {per_minute:.2f} s per minute ({per_minute / 60 * 100:.2f} % of one core)")

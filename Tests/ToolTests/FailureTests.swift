@@ -30,9 +30,10 @@ import Testing
 
     /// The helper that binds the files is killed at its first or second mount(2) (strace injects
     /// SIGKILL there): swunshare says so, exits 1, and what the helper had bound is unbound, while
-    /// a file that already held another namespace keeps it.
-    @Test(arguments: [1, 2])
-    func aKilledHelperLeavesNothingBound(atMount number: Int) throws {
+    /// a file that already held another namespace keeps it. With --fork too, where the child waits
+    /// for the files.
+    @Test(arguments: [1, 2], [[String](), ["--fork"]])
+    func aKilledHelperLeavesNothingBound(atMount number: Int, _ fork: [String]) throws {
         let strace = try #require(which("strace"), "strace is needed (the CI installs it)")
         let held = ScratchFile(), uts = ScratchFile(), mnt = ScratchFile()
         #expect(try run("/usr/bin/unshare", ["--uts=\(held.path)", "true"]).status == 0)
@@ -40,7 +41,7 @@ import Testing
         let outcome = try run(strace, ["-f", "-o", "/dev/null", "-e", "trace=mount",
                                        "-e", "inject=mount:signal=KILL:when=\(number)", Host.swunshare,
                                        "--uts=\(uts.path)", "--mount=\(mnt.path)", "--ipc=\(held.path)",
-                                       "--propagation", "unchanged", "true"])
+                                       "--propagation", "unchanged"] + fork + ["true"])
         #expect(outcome.status == 1, "\(outcome)")
         #expect(outcome.stderr.hasPrefix("swunshare: helper process ")
                 && outcome.stderr.hasSuffix(" was killed by SIGKILL\n"), "\(outcome)")

@@ -48,13 +48,10 @@ extension StepAction {
         case .setuid(let uid):
             try ProcessCredentials.setuid(uid)
         case .dropBounding(let mask):
-            var drop = mask
-            while drop != 0 {
-                let value = drop.trailingZeroBitCount
+            try Self.forEachCapability(in: mask) { (value) throws(SwnsError) in
                 try SwnsError.wording("cannot drop \(Capability.name(value)) from the bounding set") {
                     () throws(SystemError) in try Libcap.dropBound(value)
                 }
-                drop &= drop - 1
             }
         case .keepCapabilities(let keep):
             try SwnsError.wording("prctl(PR_SET_KEEPCAPS) failed") { () throws(SystemError) in
@@ -67,13 +64,10 @@ extension StepAction {
                 try Libcap.clearAmbient()
             }
         case .raiseAmbient(let mask):
-            var ambient = mask
-            while ambient != 0 {
-                let value = ambient.trailingZeroBitCount
+            try Self.forEachCapability(in: mask) { (value) throws(SwnsError) in
                 try SwnsError.wording("cannot raise \(Capability.name(value)) in the ambient set") {
                     () throws(SystemError) in try Kernel.raiseAmbient(value)
                 }
-                ambient &= ambient - 1
             }
         case .noNewPrivileges:
             try SwnsError.wording("prctl(PR_SET_NO_NEW_PRIVS) failed") { () throws(SystemError) in
@@ -83,6 +77,15 @@ extension StepAction {
             return false
         }
         return true
+    }
+
+    /// Each capability of `mask`, lowest first.
+    static func forEachCapability(in mask: UInt64, _ body: (Int) throws(SwnsError) -> Void) throws(SwnsError) {
+        var rest = mask
+        while rest != 0 {
+            try body(rest.trailingZeroBitCount)
+            rest &= rest - 1
+        }
     }
 
     /// proc is mounted as util-linux mounts it.

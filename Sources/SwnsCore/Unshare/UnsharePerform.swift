@@ -60,8 +60,9 @@ struct UnshareRun {
                 }
             } catch {
                 // Nothing of this run persists. A helper that failed has unbound what it bound;
-                // one that was killed has not.
-                if binding && child == nil { undo?.undo() }
+                // one that was killed has not. Once the child is let go, its own report of a
+                // failure before exec has decided (see releaseChild).
+                if binding && !(child?.released ?? false) { undo?.undo() }
                 throw error
             }
         }
