@@ -5,7 +5,7 @@ public enum StatusOptions {
     public static func specs<Tag: Sendable>(group: Int, tag: (StatusRequest.Option) -> Tag) -> [OptionSpec<Tag>] {
         [
             OptionSpec(tag(.jsonStatus), long: "json-status-fd", argument: .required, value: "<fd>",
-                       help: "write the program's PID and namespaces, then its exit\n  status, as JSON lines to <fd>",
+                       help: "write the program's PID, namespaces and exit status\n  to <fd>, as JSON lines",
                        group: group),
             OptionSpec(tag(.info), long: "info-fd", argument: .required, value: "<fd>",
                        help: "write the program's PID and namespaces as JSON to <fd>", group: group),

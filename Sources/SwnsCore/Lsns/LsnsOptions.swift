@@ -25,7 +25,7 @@ public enum LsnsOption: OptionTable {
         OptionSpec(.tree, long: "tree", short: "T", argument: .optional, value: "<rel>",
                    help: "use tree format (parent, owner, or process)", exclusive: 3),
         OptionSpec(.watch, long: "watch", argument: .optional, value: "<time>",
-                   help: "print the namespaces, then each that appears (+),\n  vanishes (-) or changes (~); every 1s by default"),
+                   help: "list, then print each change (+ new, - gone, ~ changed)\n  every <time>, 1s by default"),
         OptionSpec(.watchEventsOnly, long: "watch-events-only", help: "with --watch, print the changes only"),
         OptionSpec(.watchSource, long: "watch-source", argument: .required, value: "<source>",
                    help: "poll, or events too (the default where allowed)"),
