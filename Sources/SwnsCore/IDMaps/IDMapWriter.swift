@@ -10,20 +10,30 @@ public enum IDMapWriter {
         var tool: String { "new\(rawValue)map" }
     }
 
+    /// The map file of process `pid` (a number, or `self`).
+    public static func file(_ kind: Kind, of pid: String) -> String { "/proc/\(pid)/\(kind.file)" }
+
+    /// A map as root writes it, in one write: a line per range.
+    public static func text(_ map: IDMap) -> String { map.ranges.map { $0.description + "\n" }.joined() }
+
+    /// newuidmap or newgidmap with its arguments: the process, then each range's numbers.
+    public static func toolArguments(_ map: IDMap, _ kind: Kind, for pid: String) -> [String] {
+        [kind.tool, pid] + map.ranges.flatMap { [String($0.inner), String($0.outer), String($0.count)] }
+    }
+
+    public static let setgroupsFile = "/proc/self/setgroups"
+
     /// Root writes the map file itself (one write, as the kernel requires); anyone else asks
     /// newuidmap/newgidmap, which check /etc/subuid and /etc/subgid.
     public static func write(_ map: IDMap, _ kind: Kind, pid: pid_t, privileged: Bool,
                              diagnostics: Diagnostics) throws(SwnsError) {
-        let ranges = map.ranges
         if privileged {
-            try writeControlFile("/proc/\(pid)/\(kind.file)", ranges.map(\.description).joined(separator: "\n") + "\n")
+            try writeControlFile(file(kind, of: String(pid)), text(map))
             return
         }
-        var arguments = [kind.tool, String(pid)]
-        for range in ranges { arguments += [String(range.inner), String(range.outer), String(range.count)] }
         let child = try Processes.fork()
         if child == 0 {
-            let error = Program(arguments: arguments).exec()
+            let error = Program(arguments: toolArguments(map, kind, for: String(pid))).exec()
             diagnostics.report(error)
             Kernel.exitNow(error.status)
         }
@@ -36,12 +46,12 @@ public enum IDMapWriter {
 
     /// The process's own map, from inside its new user namespace: one mapping of one id.
     public static func writeOwn(_ range: IDRange, _ kind: Kind) throws(SwnsError) {
-        try writeControlFile("/proc/self/\(kind.file)", range.description)
+        try writeControlFile(file(kind, of: "self"), range.description)
     }
 
     /// /proc/self/setgroups; kernels before 3.19 have none, and nothing to control.
     public static func writeSetgroups(_ mode: SetgroupsMode) throws(SwnsError) {
-        try writeControlFile("/proc/self/setgroups", mode.rawValue, skipIfMissing: true)
+        try writeControlFile(setgroupsFile, mode.rawValue, skipIfMissing: true)
     }
 
     /// A /proc control file written as util-linux writes it: open and write failures told apart.

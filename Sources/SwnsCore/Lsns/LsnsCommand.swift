@@ -126,48 +126,15 @@ public struct LsnsCommand: ToolCommand, Sendable {
         case .persistent: persistentOnly = true
         case .filter:
             filter = try FilterExpression.parse(value ?? "", columns: LsnsColumn.allCases.map(\.name))
-        case .watch:
+        case .watch, .watchEventsOnly, .watchSource:
+            // Each of them asks for a watch.
             var settings = watch ?? Watch()
-            if let value { settings.intervalMilliseconds = try Self.interval(value) }
-            watch = settings
-        case .watchEventsOnly:
-            var settings = watch ?? Watch()
-            settings.eventsOnly = true
-            watch = settings
-        case .watchSource:
-            var settings = watch ?? Watch()
-            switch value ?? "" {
-            case "poll": settings.source = .poll
-            case "events": settings.source = .events
-            default: throw SwnsError("unknown watch source: \(value ?? "")")
-            }
+            try settings.apply(option, value)
             watch = settings
         case .listColumns: action = .listColumns
         case .help: action = .help
         case .version: action = .version
         }
-    }
-
-    /// `500ms`, `2s`, `1.5` (seconds): at least 1 ms, at most a day.
-    static func interval(_ text: String) throws(SwnsError) -> Int64 {
-        var body = Substring(text.hasPrefix("=") ? String(text.dropFirst()) : text)
-        var scale: Int64 = 1000
-        if body.hasSuffix("ms") {
-            scale = 1
-            body = body.dropLast(2)
-        } else if body.hasSuffix("s") {
-            body = body.dropLast()
-        }
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
-        let digits = { (part: Substring) in part.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
-        guard !whole.isEmpty, whole.count <= 9, fraction.count <= 3, digits(whole), digits(fraction),
-              scale == 1000 || fraction.isEmpty, var milliseconds = Int64(whole).map({ $0 * scale }) else {
-            throw SwnsError("invalid --watch interval: '\(text)'")
-        }
-        if !fraction.isEmpty { milliseconds += Int64(fraction + String(repeating: "0", count: 3 - fraction.count)) ?? 0 }
-        guard milliseconds >= 1, milliseconds <= 86_400_000 else { throw SwnsError("invalid --watch interval: '\(text)'") }
-        return milliseconds
     }
 
     /// util-linux's string_to_idarray: an empty list, or an empty name, fails without a message;
@@ -186,5 +153,44 @@ public struct LsnsCommand: ToolCommand, Sendable {
             rest = rest[name.endIndex...].dropFirst()
         }
         return result
+    }
+}
+
+extension LsnsCommand.Watch {
+    mutating func apply(_ option: LsnsOption, _ value: String?) throws(SwnsError) {
+        switch option {
+        case .watch:
+            if let value { intervalMilliseconds = try Self.interval(value) }
+        case .watchEventsOnly:
+            eventsOnly = true
+        default:
+            switch value ?? "" {
+            case "poll": source = .poll
+            case "events": source = .events
+            default: throw SwnsError("unknown watch source: \(value ?? "")")
+            }
+        }
+    }
+
+    /// `500ms`, `2s`, `1.5` (seconds): at least 1 ms, at most a day.
+    static func interval(_ text: String) throws(SwnsError) -> Int64 {
+        var body = Substring(text.hasPrefix("=") ? String(text.dropFirst()) : text)
+        var scale: Int64 = 1000
+        if body.hasSuffix("ms") {
+            scale = 1
+            body = body.dropLast(2)
+        } else if body.hasSuffix("s") {
+            body = body.dropLast()
+        }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0], fraction = parts.count > 1 ? parts[1] : ""
+        let digits = { (part: Substring) in part.utf8.allSatisfy(Numbers.isDigit) }
+        guard !whole.isEmpty, whole.count <= 9, fraction.count <= 3, digits(whole), digits(fraction),
+              scale == 1000 || fraction.isEmpty, var milliseconds = Int64(whole).map({ $0 * scale }) else {
+            throw SwnsError("invalid --watch interval: '\(text)'")
+        }
+        if !fraction.isEmpty { milliseconds += Int64(fraction + String(repeating: "0", count: 3 - fraction.count)) ?? 0 }
+        guard milliseconds >= 1, milliseconds <= 86_400_000 else { throw SwnsError("invalid --watch interval: '\(text)'") }
+        return milliseconds
     }
 }

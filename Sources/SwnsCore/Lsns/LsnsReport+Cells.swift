@@ -75,12 +75,14 @@ extension LsnsReport {
     }
 
     /// The namespace id of each namespace (NS_GET_ID), by index; 0 where the kernel has none.
-    func namespaceIDs() -> [UInt64] {
-        scan.namespaces.map { namespace in
-            guard let fd = scan.openStill(namespace) else { return 0 }
-            defer { Kernel.close(fd) }
-            return (try? Kernel.namespaceID(fd)) ?? 0
-        }
+    func namespaceIDs() -> [UInt64] { scan.namespaces.map(namespaceID) }
+
+    /// A namespace's 64-bit id (NS_GET_ID, Linux 6.18), which no later namespace takes, unlike
+    /// its inode number; 0 where it cannot be had.
+    func namespaceID(_ namespace: ScannedNamespace) -> UInt64 {
+        guard let fd = scan.openStill(namespace) else { return 0 }
+        defer { Kernel.close(fd) }
+        return (try? Kernel.namespaceID(fd)) ?? 0
     }
 
     /// `--list-columns`: each column with its type and description.

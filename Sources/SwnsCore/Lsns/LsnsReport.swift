@@ -90,12 +90,12 @@ public struct LsnsReport {
     private mutating func namespaceRows() throws(SwnsError) -> [(at: Int, line: Table.Row)] {
         var kept: [(at: Int, line: Table.Row)] = []
         let shown = command.shownColumns
-        try forEachRow { at, row in kept.append((at, Self.project(row, shown))) }
+        try forEachRow { at, _, row in kept.append((at, Self.project(row, shown))) }
         return kept
     }
 
-    /// Each namespace that the options keep, in order, with every column's cell.
-    private mutating func forEachRow(_ body: (Int, [[UInt8]?]) -> Void) throws(SwnsError) {
+    /// Each namespace that the options keep, in order: its index, its inode and every column's cell.
+    private mutating func forEachRow(_ body: (Int, UInt64, [[UInt8]?]) -> Void) throws(SwnsError) {
         for at in scan.sortedIndices {
             let namespace = scan.namespaces[at]
             if !command.kinds.isEmpty && !command.kinds.contains(namespace.kind) { continue }
@@ -103,25 +103,19 @@ public struct LsnsReport {
             if command.persistentOnly && namespace.processCount > 0 { continue }
             let row = cells(namespace)
             if let filter = command.filter, try !filter.matches({ name in Self.filterValue(row, name) }) { continue }
-            body(at, row)
+            body(at, namespace.id, row)
         }
     }
 
-    /// For --watch: the namespace's 64-bit id (NS_GET_ID, Linux 6.18), which no later namespace
-    /// takes, unlike its inode number; 0 where it cannot be had.
-    func identity(of id: UInt64) -> UInt64 {
-        guard let namespace = scan.namespace(id), let fd = scan.openStill(namespace) else { return 0 }
-        defer { Kernel.close(fd) }
-        return (try? Kernel.namespaceID(fd)) ?? 0
-    }
+    /// For --watch: the id (NS_GET_ID) of the namespace with inode `id`; 0 where it cannot be had.
+    func identity(of id: UInt64) -> UInt64 { scan.namespace(id).map(namespaceID) ?? 0 }
 
     /// For --watch: the namespaces that the options keep, in order, each with every column's cell.
     mutating func keyedRows() throws(SwnsError) -> [(id: UInt64, cells: [[UInt8]?])] {
         defer { scan.close() }
         try gather(ancestors: false)
         var rows: [(id: UInt64, cells: [[UInt8]?])] = []
-        let ids = scan.namespaces.map(\.id)
-        try forEachRow { at, row in rows.append((ids[at], row)) }
+        try forEachRow { _, id, row in rows.append((id, row)) }
         return rows
     }
 

@@ -20,6 +20,8 @@ public struct LsnsWatch {
     var known: [UInt64: Seen] = [:]
     /// The shown columns that a `~` line is made for.
     let watched: [LsnsColumn]
+    /// The locale's characters are UTF-8: the table's cells show them, as the listing's do.
+    let utf8 = OutputLocale.isUTF8()
 
     struct Seen {
         var cells: [[UInt8]?]
@@ -229,9 +231,10 @@ extension LsnsWatch {
         if command.format == .raw {
             return Array(("E TIME " + command.shownColumns.map(\.name).joined(separator: " ") + "\n").utf8)
         }
-        var text: [UInt8] = Array("E ".utf8) + Self.pad(Array("TIME".utf8), to: Self.timeWidth, right: false)
+        var text: [UInt8] = Array("E ".utf8) + Self.pad(Array("TIME".utf8), 4, to: Self.timeWidth, right: false)
         for (column, width) in zip(command.shownColumns, widths) {
-            text += [UInt8(ascii: " ")] + Self.pad(Array(column.name.utf8), to: width, right: column.facts.rightAligned)
+            let name = Array(column.name.utf8)
+            text += [UInt8(ascii: " ")] + Self.pad(name, name.count, to: width, right: column.facts.rightAligned)
         }
         return Self.trimmed(text) + [UInt8(ascii: "\n")]
     }
@@ -266,20 +269,21 @@ extension LsnsWatch {
             }
             return text + [UInt8(ascii: "\n")]
         default:
-            var text = [event.mark, UInt8(ascii: " ")] + Self.pad(time, to: Self.timeWidth, right: false)
+            var text = [event.mark, UInt8(ascii: " ")] + Self.pad(time, time.count, to: Self.timeWidth, right: false)
             for (column, width) in zip(shown, widths) {
-                // Cells on one line: NSFS's mount points after commas, control characters escaped.
+                // Cells on one line (NSFS's mount points after commas), shown as the table shows them.
                 let value = (cells[column.rawValue] ?? []).map { $0 == UInt8(ascii: "\n") ? UInt8(ascii: ",") : $0 }
-                let cell = Array(Table.rawEscaped(value).utf8).map { $0 }
-                text += [UInt8(ascii: " ")] + Self.pad(column == .command ? Self.spaced(value) : cell, to: width,
-                                                        right: column.facts.rightAligned)
+                var cell: [UInt8] = []
+                let cellWidth = Table.encode(value, utf8: utf8, into: &cell)
+                text += [UInt8(ascii: " ")] + Self.pad(cell, cellWidth, to: width, right: column.facts.rightAligned)
             }
             return Self.trimmed(text) + [UInt8(ascii: "\n")]
         }
     }
 
-    static func pad(_ text: [UInt8], to width: Int, right: Bool) -> [UInt8] {
-        let fill = [UInt8](repeating: UInt8(ascii: " "), count: max(0, width - text.count))
+    /// `text`, `shownWidth` terminal columns wide, filled with blanks to `width`.
+    static func pad(_ text: [UInt8], _ shownWidth: Int, to width: Int, right: Bool) -> [UInt8] {
+        let fill = [UInt8](repeating: UInt8(ascii: " "), count: max(0, width - shownWidth))
         return right ? fill + text : text + fill
     }
 
@@ -287,19 +291,6 @@ extension LsnsWatch {
         var text = text
         while text.last == UInt8(ascii: " ") { text.removeLast() }
         return text
-    }
-
-    /// A command line as the table shows it: its blanks kept, control characters escaped.
-    static func spaced(_ bytes: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        for byte in bytes {
-            if byte < 0x20 || byte == 0x7f {
-                result += Array(Table.rawEscaped([byte]).utf8)
-            } else {
-                result.append(byte)
-            }
-        }
-        return result
     }
 }
 

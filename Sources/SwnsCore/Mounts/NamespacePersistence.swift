@@ -8,19 +8,22 @@ public enum NamespacePersistence {
     public static func unbind(_ targets: [NamespaceKind: String], of pid: pid_t) {
         for kind in NamespaceKind.all.reversed() {
             guard let target = targets[kind], let bound = try? Kernel.stat(target),
-                  let ours = try? Kernel.stat("/proc/\(pid)/ns/\(kind.persistEntry)"), bound.isSameFile(as: ours) else {
+                  let ours = try? Kernel.stat(source(kind, of: String(pid))), bound.isSameFile(as: ours) else {
                 continue
             }
             try? Kernel.unmount(target)
         }
     }
 
+    /// The file of process `pid` that is bound to persist its namespace of `kind`.
+    public static func source(_ kind: NamespaceKind, of pid: String) -> String { "/proc/\(pid)/ns/\(kind.persistEntry)" }
+
     /// Binds /proc/PID/ns/TYPE onto each target, in order, and tells `bound` of each; when one
     /// fails, the ones already bound are unmounted again, so that a failure leaves nothing behind.
     public static func bind(pid: pid_t, _ targets: [(kind: NamespaceKind, target: String)],
                             bound: (Int) -> Void = { _ in }) throws(SwnsError) {
         for (index, (kind, target)) in targets.enumerated() {
-            let source = "/proc/\(pid)/ns/\(kind.persistEntry)"
+            let source = source(kind, of: String(pid))
             do {
                 try Kernel.mount(source, on: target, type: nil, flags: .bind)
             } catch {

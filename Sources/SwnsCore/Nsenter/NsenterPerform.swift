@@ -10,8 +10,8 @@ extension NsenterPlan {
     }
 }
 
-/// One run of a plan: the caller's steps, then, after a fork into the PID namespace, the child's
-/// in the child while the caller waits.
+/// One run of a plan: the caller's steps, and after a fork into the PID namespace, the child's in
+/// the child while the caller waits.
 struct NsenterRun {
     let plan: NsenterPlan
     let log: StepLog
@@ -22,8 +22,11 @@ struct NsenterRun {
     /// The working directory opened before the chroot, to go back to.
     var keptDirectory: Int32?
 
-    mutating func walk() throws(SwnsError) -> Int32 {
-        for step in plan.steps where step.process == .caller {
+    /// The steps of `process`: the caller's, or, after the fork into the PID namespace, the
+    /// child's in the child, which ends in exec.
+    mutating func walk(_ process: StepProcess = .caller) throws(SwnsError) -> Int32 {
+        var child: pid_t = 0
+        for step in plan.steps where step.process == process {
             // The refused steps of the first pass are made again after the user namespace, or
             // before the first step that is not a setns.
             if case .setns = step.action {} else { try flushRetries() }
@@ -42,33 +45,20 @@ struct NsenterRun {
                 log.record(step)
                 // A caller that ignores SIGCHLD would leave nothing to wait for.
                 try? Kernel.setDefaultAction(SIGCHLD)
-                let child = try Processes.fork()
-                if child > 0 {
-                    plan.statusReports.started(pid: child, forked: true)
-                    log.record(Step(.caller, .wait))
-                    return try plan.continueAsParent(of: child)
-                }
-                try walkChild()
+                child = try Processes.fork()
+                if child == 0 { return try walk(.child) }
+                plan.statusReports.started(pid: child, forked: true)
+                continue
+            case .wait:
+                log.record(step)
+                return try plan.continueAsParent(of: child)
             case .exec:
                 log.record(step)
-                plan.statusReports.started(pid: Kernel.processID, forked: false)
+                if process == .caller { plan.statusReports.started(pid: Kernel.processID, forked: false) }
                 throw plan.program.exec()
             default:
                 try perform(step.action)
             }
-            log.record(step)
-        }
-        throw SwnsError("the plan ends without exec")
-    }
-
-    /// The child's steps, in the child.
-    private mutating func walkChild() throws(SwnsError) -> Never {
-        for step in plan.steps where step.process == .child {
-            if case .exec = step.action {
-                log.record(step)
-                throw plan.program.exec()
-            }
-            try perform(step.action)
             log.record(step)
         }
         throw SwnsError("the plan ends without exec")
@@ -84,18 +74,19 @@ struct NsenterRun {
         }
     }
 
+    /// setns(2); the names in its message are made only when it fails.
     private func enter(_ fd: Int32, _ mask: NamespaceMask, _ source: StepAction.SetnsSource) throws(SwnsError) {
-        let what: String
-        switch source {
-        case .pidfd: what = "namespaces"
-        case .file: what = "namespace 'ns/\(NamespaceKind.all.first { $0.mask == mask }?.procEntry ?? "")'"
-        }
         do {
             switch source {
             case .pidfd(let pid): try Kernel.setns(fd, mask, name: "pidfd of \(pid)")
             case .file(let origin): try Kernel.setns(fd, mask, name: origin)
             }
         } catch {
+            let what: String
+            switch source {
+            case .pidfd: what = "namespaces"
+            case .file: what = "namespace 'ns/\(NamespaceKind.all.first { $0.mask == mask }?.procEntry ?? "")'"
+            }
             throw SwnsError("reassociate to \(what) failed", error).withHint(NsenterHints.afterSetnsFailure(error, plan: plan))
         }
     }
@@ -133,7 +124,7 @@ struct NsenterRun {
                 try Kernel.write(fd, Array(String(pid).utf8))
             }
         default:
-            _ = try action.performShared()
+            try action.performShared()
         }
     }
 

@@ -3,23 +3,17 @@ import Glibc
 /// What swnsenter takes from the target besides its namespaces: root, working directory,
 /// environment, cgroup, owner.
 extension NsenterPlan {
-    /// `-r`/`-w`: the target's own (`/proc/PID/root`, `/proc/PID/cwd`) or a path.
+    /// `-r`/`-w`: the target's own (`/proc/PID/root`, `/proc/PID/cwd`) or a path, opened, and
+    /// its path for the steps.
     static func openDirectory(_ choice: NsenterCommand.Directory?, target: TargetProcess?, entry: String,
-                              opened: OpenDescriptors) throws(SwnsError) -> Int32? {
+                              opened: OpenDescriptors) throws(SwnsError) -> (fd: Int32, path: String)? {
+        let path: String
         switch choice {
         case nil: return nil
-        case .target: return try opened.open("\(proc(target))/\(entry)")
-        case .path(let path): return try opened.open(path)
+        case .target: path = "\(proc(target))/\(entry)"
+        case .path(let given): path = given
         }
-    }
-
-    /// The directory of `-r`/`-w` as the steps name it.
-    static func directoryName(_ choice: NsenterCommand.Directory?, target: TargetProcess?, entry: String) -> String? {
-        switch choice {
-        case nil: nil
-        case .target: "\(proc(target))/\(entry)"
-        case .path(let path): path
-        }
+        return (try opened.open(path), path)
     }
 
     /// `-e`: the target's environment, /proc/PID/environ.

@@ -3,7 +3,8 @@ extension NsenterPlan {
     /// (where we are privileged) and again after (where we may have become so); the namespaces
     /// are entered; root and working directory change; the cgroup is joined; with a PID namespace
     /// the child is forked; the program's process switches capabilities and ids, and execs.
-    func stepsInOrder(rootName: String?, workingDirectoryName: String?, cgroupProcs: String?) -> [Step] {
+    func stepsInOrder(rootName: String?, workingDirectoryName: String?, cgroupProcs: String?,
+                      capabilities resolved: (start: CapabilitySets, sets: CapabilitySets?)) -> [Step] {
         var actions: [StepAction] = []
         if changesCredentials { actions.append(.dropGroups(tolerated: true)) }
         actions += setnsActions()
@@ -26,8 +27,8 @@ extension NsenterPlan {
         var credentials: [StepAction] = []
         if let switchGID { credentials += [.dropGroups(tolerated: true), .setgid(switchGID)] }
         if let switchUID { credentials.append(.setuid(switchUID)) }
-        steps += Step.credentialsAndCapabilities(program, capabilities, sets: capabilitySets, from: capabilityStart,
-                                                 credentials: credentials, switchingUser: switchUID != nil)
+        steps += Step.credentialsAndCapabilities(program, sets: resolved.sets, from: resolved.start, credentials: credentials,
+                                                 switchingUser: switchUID != nil, noNewPrivileges: capabilities.noNewPrivs)
         steps.append(Step(program, .exec(self.program)))
         if forksForPidNamespace { steps.append(Step(.caller, .wait)) }
         return steps

@@ -39,9 +39,6 @@ public final class NsenterPlan {
     /// is our own (which setns refuses).
     public let euid: UInt32
     public let userNamespaceIsOurs: Bool
-    /// What the capability options come to, and what they start from (see UnsharePlan).
-    public let capabilitySets: CapabilitySets?
-    let capabilityStart: CapabilitySets
     /// Everything the run does, in order, in the processes that do it: `perform` walks them and
     /// `--dry-run` prints them.
     public private(set) var steps: [Step] = []
@@ -75,8 +72,10 @@ public final class NsenterPlan {
         let entersUser = entering.contains(.user)
         changesCredentials = entersUser && !command.preserveCredentials
 
-        rootFD = try Self.openDirectory(command.root, target: target, entry: "root", opened: opened)
-        workingDirectoryFD = try Self.openDirectory(command.workingDirectory, target: target, entry: "cwd", opened: opened)
+        let root = try Self.openDirectory(command.root, target: target, entry: "root", opened: opened)
+        let workingDirectory = try Self.openDirectory(command.workingDirectory, target: target, entry: "cwd", opened: opened)
+        rootFD = root?.fd
+        workingDirectoryFD = workingDirectory?.fd
         workingDirectoryInNamespace = command.workingDirectoryInNamespace
         keepsWorkingDirectory = rootFD != nil && workingDirectoryFD == nil && workingDirectoryInNamespace == nil
         let environment = command.environment ? try Self.readEnvironment(Self.proc(target)) : nil
@@ -84,8 +83,7 @@ public final class NsenterPlan {
         cgroupProcsFD = cgroupProcs.map { opened.add($0.fd) }
 
         (switchUID, switchGID) = try Self.credentials(command, target: target, changesCredentials: changesCredentials)
-        (capabilityStart, capabilitySets) = try command.capabilities.resolveForProgram(enteringUserNamespace: entersUser,
-                                                                                       uid: switchUID)
+        let resolved = try command.capabilities.resolveForProgram(enteringUserNamespace: entersUser, uid: switchUID)
         capabilities = command.capabilities
         forksForPidNamespace = entering.contains(.pid) && !command.noFork
         euid = context.euid
@@ -98,9 +96,8 @@ public final class NsenterPlan {
         }
         // The shell of the user the program runs as.
         program = LoginShell.program(command.program, environment: environment, context: context, uid: switchUID)
-        steps = stepsInOrder(rootName: Self.directoryName(command.root, target: target, entry: "root"),
-                             workingDirectoryName: Self.directoryName(command.workingDirectory, target: target, entry: "cwd"),
-                             cgroupProcs: cgroupProcs?.path)
+        steps = stepsInOrder(rootName: root?.path, workingDirectoryName: workingDirectory?.path,
+                             cgroupProcs: cgroupProcs?.path, capabilities: resolved)
         opened.keep()
     }
 

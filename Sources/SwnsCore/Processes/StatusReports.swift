@@ -66,9 +66,8 @@ public struct StatusReports: Sendable, Equatable {
 
     /// The second object, `{ "exit-code": N }`, then the descriptors are closed.
     public func ended(exitCode: Int32) {
-        var any = false
-        for descriptor in descriptors where descriptor.option == .jsonStatus { any = true }
-        guard any else { return }
+        // Written to --json-status-fd's descriptors only.
+        if descriptors.isEmpty { return }
         var line: [UInt8] = []
         Self.append("{ \"exit-code\": ", to: &line)
         Self.append(number: UInt64(max(exitCode, 0)), to: &line)

@@ -2,10 +2,10 @@ import Glibc
 
 extension StepAction {
     /// Carries out an action that means the same in every tool, with util-linux's message when
-    /// it fails. Returns false for the ones that a tool's run carries out itself, because they
-    /// make or wait for processes or need the tool's hints: fork, wait, exec, unshare, setns,
-    /// binds, and the maps written for the caller.
-    func performShared() throws(SwnsError) -> Bool {
+    /// it fails. The others a tool's run carries out before it comes here, because they make or
+    /// wait for processes or need the tool's hints: fork, wait, exec, unshare, setns, binds, the
+    /// maps written for the caller, and swnsenter's directories, cgroup and tolerated setgroups.
+    func performShared() throws(SwnsError) {
         switch self {
         case .writeOwnMap(let kind, let range):
             try IDMapWriter.writeOwn(range, kind)
@@ -74,9 +74,8 @@ extension StepAction {
                 try Kernel.setNoNewPrivileges()
             }
         default:
-            return false
+            break
         }
-        return true
     }
 
     /// Each capability of `mask`, lowest first.

@@ -14,20 +14,21 @@ extension Step {
             case .file(let name): ("setns", [name, mask.description])
             }
         case .writeCallerMap(let kind, let map, let privileged):
-            privileged ? ("write", ["/proc/PID/\(kind.file)", Self.mapText(map.ranges)])
-                : ("execvp", [kind.tool, "PID"] + map.ranges.flatMap { [String($0.inner), String($0.outer), String($0.count)] })
-        case .writeOwnMap(let kind, let range): ("write", ["/proc/self/\(kind.file)", range.description])
-        case .writeSetgroups(let mode): ("write", ["/proc/self/setgroups", mode.rawValue])
-        case .setClockOffset(let clock, let seconds): ("write", ["/proc/self/timens_offsets", "\(clock) \(seconds) 0"])
+            privileged ? ("write", [IDMapWriter.file(kind, of: "PID"), IDMapWriter.text(map)])
+                : ("execvp", IDMapWriter.toolArguments(map, kind, for: "PID"))
+        case .writeOwnMap(let kind, let range): ("write", [IDMapWriter.file(kind, of: "self"), range.description])
+        case .writeSetgroups(let mode): ("write", [IDMapWriter.setgroupsFile, mode.rawValue])
+        case .setClockOffset(let clock, let seconds):
+            ("write", [TimeNamespace.offsetsFile, TimeNamespace.offsetLine(seconds, clock: clock)])
         case .sethostname(let name): ("sethostname", [name])
         case .setdomainname(let name): ("setdomainname", [name])
-        case .bind(let kind, let target): ("mount", ["/proc/PID/ns/\(kind.persistEntry)", target, MountFlags.bind.description])
+        case .bind(let kind, let target): ("mount", [NamespacePersistence.source(kind, of: "PID"), target, MountFlags.bind.description])
         case .propagateRoot(let flags): ("mount", ["none", "/", flags.description])
         case .makePrivate(let mountpoint): ("mount", ["none", mountpoint, MountFlags([.recursive, .private]).description])
         case .mountProc(let mountpoint): ("mount", ["proc", mountpoint, "proc", StepAction.procFlags.description])
-        case .mountBinfmt(let mountpoint):
-            ("mount", ["binfmt_misc", mountpoint, "binfmt_misc", StepAction.procFlags.description])
-        case .registerBinfmt(let interpreter, let mountpoint): ("write", [mountpoint + "/register", interpreter.specification])
+        case .mountBinfmt(let mountpoint): ("mount", ["binfmt_misc", mountpoint, "binfmt_misc", Binfmt.flags.description])
+        case .registerBinfmt(let interpreter, let mountpoint):
+            ("write", [Binfmt.registerFile(in: mountpoint), interpreter.specification])
         case .chroot(let path): ("chroot", [path])
         case .chdir(let path): ("chdir", [path])
         case .chrootToDescriptor(_, let name): ("chroot", [name])
@@ -91,9 +92,6 @@ extension Step {
     static func needsQuotes(_ text: String) -> Bool {
         text.isEmpty || text.utf8.contains { $0 <= 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
-
-    /// A map as written in one write: a line per range.
-    static func mapText(_ ranges: [IDRange]) -> String { ranges.map { $0.description + "\n" }.joined() }
 
     /// `cap_net_raw,cap_sys_admin`; `all` for every capability of the running kernel, and
     /// `all,-cap_sys_resource` for all but a few; `none`.

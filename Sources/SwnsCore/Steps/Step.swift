@@ -113,12 +113,12 @@ public enum StepAction: Sendable, Equatable {
 }
 
 extension Step {
-    /// The steps of a capability plan resolved to `sets`, around the switch of ids that
+    /// The steps of capability sets resolved from `start`, around the switch of ids that
     /// `credentials` makes, in the kernel's order: the bounding set while still privileged,
     /// keep-caps across the uid switch, then the other sets, ambient last, then no_new_privs.
-    static func credentialsAndCapabilities(_ process: StepProcess, _ capabilities: CapabilityPlan,
-                                           sets: CapabilitySets?, from start: CapabilitySets,
-                                           credentials: [StepAction], switchingUser: Bool) -> [Step] {
+    static func credentialsAndCapabilities(_ process: StepProcess, sets: CapabilitySets?, from start: CapabilitySets,
+                                           credentials: [StepAction], switchingUser: Bool,
+                                           noNewPrivileges: Bool) -> [Step] {
         var actions: [StepAction] = []
         if let sets {
             let drop = start.bounding & ~sets.bounding
@@ -131,7 +131,7 @@ extension Step {
             if sets.ambient != 0 { actions.append(.raiseAmbient(sets.ambient)) }
             actions.append(.keepCapabilities(false))
         }
-        if capabilities.noNewPrivs { actions.append(.noNewPrivileges) }
+        if noNewPrivileges { actions.append(.noNewPrivileges) }
         return actions.map { Step(process, $0) }
     }
 }

@@ -109,15 +109,25 @@ struct UnshareRun {
         case .wait:
             log.record(step)
             return try plan.exitStatus(of: child?.pid ?? 0)
-        case .exec:
-            log.record(step)
-            plan.statusReports.started(pid: parent, forked: false)
-            throw plan.program.exec()
         default:
-            try plan.performInProgram(step)
+            try performStep(step, reportsStart: true)
+            return nil
         }
         log.record(step)
         return nil
+    }
+
+    /// A step that needs nothing of the run's processes: a shared one, or exec, which ends this
+    /// process; `reportsStart`: this process becomes the program (no --fork), and tells the
+    /// status reports of it (else the parent does).
+    private func performStep(_ step: Step, reportsStart: Bool) throws(SwnsError) {
+        if case .exec = step.action {
+            log.record(step)
+            if reportsStart { plan.statusReports.started(pid: parent, forked: false) }
+            throw plan.program.exec()
+        }
+        try plan.performInProgram(step)
+        log.record(step)
     }
 
     /// --fork: the child goes on to exec once the namespace files are bound; we stay to wait.
@@ -178,14 +188,7 @@ struct UnshareRun {
             Kernel.close(parentHandle)
         }
         do throws(SwnsError) {
-            for step in plan.steps where step.process == .child {
-                if case .exec = step.action {
-                    log.record(step)
-                    throw plan.program.exec()
-                }
-                try plan.performInProgram(step)
-                log.record(step)
-            }
+            for step in plan.steps where step.process == .child { try performStep(step, reportsStart: false) }
             throw SwnsError("the plan ends without exec")
         } catch {
             // The program never ran: the parent takes the namespace files down again.
@@ -216,7 +219,7 @@ extension UnsharePlan {
     /// ones, with the hint after a map that could not be written.
     func performInProgram(_ step: Step) throws(SwnsError) {
         do {
-            _ = try step.action.performShared()
+            try step.action.performShared()
         } catch {
             switch step.action {
             case .writeOwnMap, .writeSetgroups: throw error.withHint(UnshareHints.afterMapWriteFailure(error, euid: euid))

@@ -7,7 +7,7 @@ extension UnsharePlan {
     /// the new namespaces. Then, with `--fork`, the child is forked and waits while the files are
     /// bound; the process that becomes the program writes its own maps, mounts, changes root and
     /// directory, switches capabilities and ids, and execs.
-    func stepsInOrder() -> [Step] {
+    func stepsInOrder(capabilities resolved: (start: CapabilitySets, sets: CapabilitySets?)) -> [Step] {
         var steps: [Step] = []
         let bindsInHelper = !persist.isEmpty && !namespaces.isDisjoint(with: [.mount, .user])
         if bindsInHelper { steps.append(Step(.caller, .fork(.bindHelper))) }
@@ -32,7 +32,7 @@ extension UnsharePlan {
             guard let target = persist[kind] else { continue }
             steps.append(Step(bindsInHelper ? .bindHelper : .caller, .bind(kind, on: target)))
         }
-        steps += programSteps(program)
+        steps += programSteps(program, capabilities: resolved)
         if fork != nil { steps.append(Step(.caller, .wait)) }
         return steps
     }
@@ -40,7 +40,8 @@ extension UnsharePlan {
     /// In the process that becomes the program: its own id maps (an unprivileged process may
     /// write gid_map only after denying setgroups, since Linux 3.19), propagation of /, binfmt_misc
     /// and proc around the change of root and working directory, capabilities and ids, exec.
-    private func programSteps(_ process: StepProcess) -> [Step] {
+    private func programSteps(_ process: StepProcess,
+                              capabilities resolved: (start: CapabilitySets, sets: CapabilitySets?)) -> [Step] {
         var actions: [StepAction] = []
         if let range = ownUserMap { actions.append(.writeOwnMap(.user, range)) }
         if let range = ownGroupMap { actions += [.writeSetgroups(.deny), .writeOwnMap(.group, range)] }
@@ -65,8 +66,8 @@ extension UnsharePlan {
         if let gid { credentials += [.dropGroups(tolerated: false), .setgid(gid)] }
         if let uid { credentials.append(.setuid(uid)) }
         return actions.map { Step(process, $0) }
-            + Step.credentialsAndCapabilities(process, capabilities, sets: capabilitySets, from: capabilityStart,
-                                              credentials: credentials, switchingUser: uid != nil)
+            + Step.credentialsAndCapabilities(process, sets: resolved.sets, from: resolved.start, credentials: credentials,
+                                              switchingUser: uid != nil, noNewPrivileges: capabilities.noNewPrivs)
             + [Step(process, .exec(program))]
     }
 }

@@ -43,11 +43,6 @@ public struct UnsharePlan: Sendable {
     public let statusReports: StatusReports
     /// The caller's effective uid, for the hints after a refusal.
     public let euid: UInt32
-    /// What the capability options come to, resolved against what the program's process will
-    /// hold (everything in a new user namespace, else what we hold now); nil without them.
-    public let capabilitySets: CapabilitySets?
-    /// The capabilities the program's process holds before they are applied.
-    let capabilityStart: CapabilitySets
     /// Everything the run does, in order, in the processes that do it: `perform` walks them and
     /// `--dry-run` prints them.
     public private(set) var steps: [Step] = []
@@ -84,8 +79,10 @@ public struct UnsharePlan: Sendable {
                 files: PlanFileSystem = .live) throws(SwnsError) {
         try Self.checkContradictions(command)
         try Self.checkPaths(command, files)
-        (capabilityStart, capabilitySets) = try command.capabilities.resolveForProgram(
-            enteringUserNamespace: command.namespaces.contains(.user), uid: command.uid)
+        // What the capability options come to, against what the program's process will hold:
+        // the steps carry the sets.
+        let resolved = try command.capabilities.resolveForProgram(enteringUserNamespace: command.namespaces.contains(.user),
+                                                                 uid: command.uid)
 
         namespaces = command.namespaces
         persist = command.persist
@@ -122,7 +119,7 @@ public struct UnsharePlan: Sendable {
         gid = command.gid
         program = Self.program(command, context: context, environment: environment)
         statusReports = try command.status.reports()
-        steps = stepsInOrder()
+        steps = stepsInOrder(capabilities: resolved)
     }
 
     /// The checks between options, as util-linux makes them.
